@@ -1,0 +1,123 @@
+package io.github.dropnet.layers;
+
+/**
+ * Element-wise activation functions, and softmax over the last axis.
+ *
+ * <ul>
+ *   <li>{@link #LINEAR}: {@code y = x}.
+ *   <li>{@link #RELU}: {@code y = max(x, 0)}; the derivative at 0 is taken as 0 (as TensorFlow).
+ *   <li>{@link #SIGMOID}: {@code y = 1 / (1 + exp(-x))}, computed without overflow.
+ *   <li>{@link #TANH}: {@code y = tanh(x)}.
+ *   <li>{@link #SOFTMAX}: over the last axis, {@code y = exp(x - max) / sum(exp(x - max))}, so
+ *       logits of +-1000 neither overflow nor give NaN.
+ * </ul>
+ *
+ * <p>The in-place methods work on a flat row-major array seen as {@code rows x cols}, where
+ * {@code cols} is the size of the last axis (only softmax cares). Thread safety: stateless.
+ */
+public enum Activation {
+  LINEAR,
+  RELU,
+  SIGMOID,
+  TANH,
+  SOFTMAX;
+
+  /** Applies the activation in place to {@code a[0 .. rows*cols)} (modified). */
+  public void apply(double[] a, int rows, int cols) {
+    int n = rows * cols;
+    switch (this) {
+      case LINEAR:
+        return;
+      case RELU:
+        for (int i = 0; i < n; i++) {
+          a[i] = a[i] > 0 ? a[i] : 0.0;
+        }
+        return;
+      case SIGMOID:
+        for (int i = 0; i < n; i++) {
+          a[i] = sigmoid(a[i]);
+        }
+        return;
+      case TANH:
+        for (int i = 0; i < n; i++) {
+          a[i] = Math.tanh(a[i]);
+        }
+        return;
+      case SOFTMAX:
+        for (int r = 0; r < rows; r++) {
+          softmaxRow(a, r * cols, cols);
+        }
+        return;
+      default:
+        throw new AssertionError(this);
+    }
+  }
+
+  /**
+   * Turns {@code grad} (modified) from the gradient with respect to the activation's output
+   * {@code y} into the gradient with respect to its input, using only the output {@code y}.
+   */
+  public void backward(double[] y, double[] grad, int rows, int cols) {
+    int n = rows * cols;
+    switch (this) {
+      case LINEAR:
+        return;
+      case RELU:
+        for (int i = 0; i < n; i++) {
+          grad[i] = y[i] > 0 ? grad[i] : 0.0;
+        }
+        return;
+      case SIGMOID:
+        for (int i = 0; i < n; i++) {
+          grad[i] *= y[i] * (1 - y[i]);
+        }
+        return;
+      case TANH:
+        for (int i = 0; i < n; i++) {
+          grad[i] *= 1 - y[i] * y[i];
+        }
+        return;
+      case SOFTMAX:
+        for (int r = 0; r < rows; r++) {
+          int off = r * cols;
+          double dot = 0;
+          for (int j = 0; j < cols; j++) {
+            dot += grad[off + j] * y[off + j];
+          }
+          for (int j = 0; j < cols; j++) {
+            grad[off + j] = y[off + j] * (grad[off + j] - dot);
+          }
+        }
+        return;
+      default:
+        throw new AssertionError(this);
+    }
+  }
+
+  /** The logistic function, stable for large |x|. */
+  public static double sigmoid(double x) {
+    if (x >= 0) {
+      return 1.0 / (1.0 + Math.exp(-x));
+    }
+    double e = Math.exp(x);
+    return e / (1.0 + e);
+  }
+
+  /** Softmax of {@code a[off .. off+len)} in place, with the maximum subtracted first. */
+  public static void softmaxRow(double[] a, int off, int len) {
+    double max = Double.NEGATIVE_INFINITY;
+    for (int j = 0; j < len; j++) {
+      max = Math.max(max, a[off + j]);
+    }
+    double sum = 0;
+    for (int j = 0; j < len; j++) {
+      double e = Math.exp(a[off + j] - max);
+      a[off + j] = e;
+      sum += e;
+    }
+    double inv = 1.0 / sum;
+    for (int j = 0; j < len; j++) {
+      a[off + j] *= inv;
+    }
+  }
+}

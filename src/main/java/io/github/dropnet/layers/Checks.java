@@ -1,0 +1,102 @@
+package io.github.dropnet.layers;
+
+import io.github.dropnet.Shapes;
+import io.github.dropnet.Tensor;
+
+/** Argument and shape checks shared by the layers; every message names the layer. */
+final class Checks {
+  private Checks() {}
+
+  /** Requires {@code value > 0}. */
+  static int positive(String layer, String name, int value) {
+    if (value <= 0) {
+      throw new IllegalArgumentException(
+          layer + ": " + name + " must be a positive integer, received " + value);
+    }
+    return value;
+  }
+
+  /** Requires a rate in [0, 1] (NaN rejected). */
+  static double rate(String layer, String name, double value) {
+    if (!(value >= 0 && value <= 1)) {
+      throw new IllegalArgumentException(
+          layer + ": " + name + " must be in [0, 1], received " + value);
+    }
+    return value;
+  }
+
+  /** Requires a non-null argument. */
+  static <T> T notNull(String layer, String name, T value) {
+    if (value == null) {
+      throw new IllegalArgumentException(layer + ": " + name + " must not be null");
+    }
+    return value;
+  }
+
+  /** Throws {@link IllegalStateException} if the layer is already built. */
+  static void notBuilt(String layer, boolean built, String setter) {
+    if (built) {
+      throw new IllegalStateException(
+          layer + ": " + setter + " must be called before the layer is built");
+    }
+  }
+
+  /** Requires a shape of the given rank. */
+  static void rank(String layer, int[] shape, int rank, String layout) {
+    if (shape.length != rank) {
+      throw new IllegalArgumentException(
+          layer + ": expected an input of rank " + rank + " " + layout + ", received shape "
+              + Shapes.format(shape));
+    }
+  }
+
+  /**
+   * Requires {@code shape} to match {@code expected} on every axis where both are fixed (an entry
+   * of -1 in either matches anything).
+   */
+  static void compatible(String layer, int[] expected, int[] shape) {
+    boolean ok = expected.length == shape.length;
+    for (int i = 0; ok && i < shape.length; i++) {
+      ok = expected[i] == -1 || shape[i] == -1 || expected[i] == shape[i];
+    }
+    if (!ok) {
+      throw new IllegalArgumentException(
+          layer + ": expected an input of shape " + Shapes.format(expected)
+              + " (as built), received " + Shapes.format(shape));
+    }
+  }
+
+  /** Requires the gradient to have the shape of the output of the last forward. */
+  static void gradShape(String layer, int[] outputShape, Tensor grad) {
+    if (!Shapes.same(outputShape, grad.shape())) {
+      throw new IllegalArgumentException(
+          layer + ": backward expected a gradient of the output's shape "
+              + Shapes.format(outputShape) + ", received " + Shapes.format(grad.shape()));
+    }
+  }
+
+  /** Throws {@link IllegalStateException} when backward comes before any forward. */
+  static <T> T forwardDone(String layer, T cache) {
+    if (cache == null) {
+      throw new IllegalStateException(layer + ": backward called before forward");
+    }
+    return cache;
+  }
+
+  /** Requires the weight list to hold tensors of exactly the expected shapes. */
+  static void weights(String layer, java.util.List<Tensor> given, int[]... expected) {
+    if (given == null || given.size() != expected.length) {
+      throw new IllegalArgumentException(
+          layer + ": setWeights expected " + expected.length + " tensors, received "
+              + (given == null ? "null" : String.valueOf(given.size())));
+    }
+    for (int i = 0; i < expected.length; i++) {
+      if (given.get(i) == null || !Shapes.same(expected[i], given.get(i).shape())) {
+        throw new IllegalArgumentException(
+            layer + ": setWeights expected weight " + i + " of shape "
+                + Shapes.format(expected[i]) + ", received "
+                + (given.get(i) == null ? "null" : Shapes.format(given.get(i).shape())));
+      }
+    }
+  }
+}

@@ -1,0 +1,110 @@
+package io.github.dropnet.layers;
+
+import io.github.dropnet.Tensor;
+import java.util.List;
+
+/**
+ * A differentiable building block of a network: configuration, weights, forward and backward.
+ *
+ * <h2>Life cycle</h2>
+ * A layer stores and validates its configuration when it is constructed (and through its fluent
+ * setters), creates its weights in {@link #build} and computes in {@link #forward}. A layer that is
+ * not built yet builds itself on its first {@code forward}. Fluent setters must be called before
+ * the layer is built; afterwards they throw {@link IllegalStateException}.
+ *
+ * <h2>Shapes</h2>
+ * Shapes are batch first. In {@link #build} and {@link #outputShape}, {@code -1} means "not fixed"
+ * (Keras {@code None}), normally the batch size.
+ *
+ * <h2>Backward</h2>
+ * {@link #backward} returns the gradient of the loss with respect to the input of the last
+ * {@code forward} call, given the gradient with respect to its output, and stores the gradients of
+ * the weights, which {@link #getGradients} then returns in the order of {@link #getWeights}. Each
+ * forward keeps exactly what its backward needs.
+ *
+ * <h2>Errors</h2>
+ * A wrong input shape or configuration throws {@link IllegalArgumentException} whose message names
+ * the layer, what was expected and what was received; {@code backward} before any
+ * {@code forward}, or a setter after {@code build}, throws {@link IllegalStateException}.
+ *
+ * <h2>Thread safety</h2>
+ * Unless a layer says otherwise: inference ({@code forward(x, false)}) on a built layer may run
+ * from many threads at once and gives the same results as on one thread; training (a forward with
+ * {@code training = true}, backward, weight updates) is confined to one thread at a time.
+ */
+public interface Layer {
+
+  /**
+   * Creates the weights for inputs of the given full shape (batch included, may be -1).
+   *
+   * @throws IllegalArgumentException if the shape does not suit this layer
+   */
+  void build(int... inputShape);
+
+  /**
+   * The output shape for the given input shape, without computing anything; -1 entries stay -1.
+   *
+   * @throws IllegalArgumentException if the shape does not suit this layer
+   */
+  int[] outputShape(int... inputShape);
+
+  /**
+   * Computes the output. With {@code training == true} training-only behaviour (dropout, noise)
+   * is on, whatever else is going on: calling it at prediction time is Monte Carlo dropout.
+   *
+   * @throws IllegalArgumentException if the input shape does not suit this layer
+   */
+  Tensor forward(Tensor input, boolean training);
+
+  /** Inference: {@code forward(input, false)}. */
+  default Tensor forward(Tensor input) {
+    return forward(input, false);
+  }
+
+  /**
+   * The gradient with respect to the input of the last forward, given the gradient with respect
+   * to its output; also computes the weight gradients.
+   *
+   * @throws IllegalStateException if there was no forward yet
+   * @throws IllegalArgumentException if {@code gradOutput} does not have the last output's shape
+   */
+  Tensor backward(Tensor gradOutput);
+
+  /** Copies of the weights, in the order and Keras layouts of the API; empty if none. */
+  List<Tensor> getWeights();
+
+  /**
+   * Copies the given weights in.
+   *
+   * @throws IllegalArgumentException on a wrong count or shape
+   * @throws IllegalStateException if the layer has weights but is not built
+   */
+  void setWeights(List<Tensor> weights);
+
+  /** The weight gradients of the last backward, in the order of {@link #getWeights}. */
+  List<Tensor> getGradients();
+
+  /**
+   * The live weight tensors (not copies), in the order of {@link #getWeights}; an optimizer
+   * updates them in place. Empty if the layer has no weights.
+   */
+  default List<Tensor> parameters() {
+    return List.of();
+  }
+
+  /**
+   * The live gradient tensors (not copies) matching {@link #parameters()}, filled by backward.
+   */
+  default List<Tensor> gradients() {
+    return List.of();
+  }
+
+  /** The number of scalar weights. */
+  default int paramCount() {
+    int n = 0;
+    for (Tensor w : parameters()) {
+      n += w.size();
+    }
+    return n;
+  }
+}

@@ -1,0 +1,11 @@
+/**
+ * dropnet: a pure-Java neural network library with Keras-exact dropout.
+ *
+ * <p>Public packages: {@code io.github.dropnet} (the {@link io.github.dropnet.Tensor}) and
+ * {@code io.github.dropnet.layers}. Numeric kernels live in {@code io.github.dropnet.kernels},
+ * which is not exported.
+ */
+module io.github.dropnet {
+  exports io.github.dropnet;
+  exports io.github.dropnet.layers;
+}
