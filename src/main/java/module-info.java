@@ -1,11 +1,13 @@
 /**
  * dropnet: a pure-Java neural network library with Keras-exact dropout.
  *
- * <p>Public packages: {@code io.github.dropnet} (the {@link io.github.dropnet.Tensor}) and
- * {@code io.github.dropnet.layers}. Numeric kernels live in {@code io.github.dropnet.kernels},
- * which is not exported.
+ * <p>Public packages: {@code io.github.dropnet} (the {@link io.github.dropnet.Tensor}),
+ * {@code layers}, {@code losses}, {@code optimizers} and {@code models}. Numeric kernels live in
+ * {@code io.github.dropnet.kernels}, which is not exported.
  */
 module io.github.dropnet {
   exports io.github.dropnet;
   exports io.github.dropnet.layers;
+  exports io.github.dropnet.losses;
+  exports io.github.dropnet.optimizers;
 }
