@@ -12,7 +12,7 @@ import java.util.List;
  * <h2>Formula</h2>
  * Shown for channels last:
  * <pre>
- * out[n, i, j, c] = max_{a < poolH, b < poolW} x[n, i*sh + a - padTop, j*sw + b - padLeft, c]
+ * out[n, i, j, c] = max_{a &lt; poolH, b &lt; poolW} x[n, i*sh + a - padTop, j*sw + b - padLeft, c]
  * </pre>
  * over the window positions inside the input. With {@link Padding#SAME} (TensorFlow's rule, the
  * extra row / column of an odd total at the bottom / right) the padding cells count as negative
