@@ -180,7 +180,9 @@ public final class Idx {
     try (InputStream raw = Files.newInputStream(file)) {
       BufferedInputStream in = new BufferedInputStream(raw, CHUNK_BYTES);
       if (isGzip(in)) {
-        return decode(gunzip(in, file.toString()), -1, file.toString(), scaling);
+        try (InputStream gz = gunzip(in, file.toString())) {
+          return decode(gz, -1, file.toString(), scaling);
+        }
       }
       return decode(in, Files.size(file), file.toString(), scaling);
     }
@@ -215,7 +217,9 @@ public final class Idx {
     try (InputStream raw = Files.newInputStream(file)) {
       BufferedInputStream in = new BufferedInputStream(raw, 1024);
       if (isGzip(in)) {
-        return header(gunzip(in, source), source);
+        try (InputStream gz = gunzip(in, source)) {
+          return header(gz, source);
+        }
       }
       Header h = header(in, source);
       checkLength(h, Files.size(file), source);
