@@ -1,0 +1,208 @@
+package io.github.dropnet.bench;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The reference benchmark: runs the workloads of {@code WORKLOADS.md} by name and prints one line
+ * per (workload, thread count) in the format the side-by-side comparison with PyTorch parses:
+ * <pre>
+ * BENCH impl=dropnet workload=L1 threads=2 median_ms=12.345 min_ms=12.001 max_ms=13.100
+ * </pre>
+ * Everything else (what is timed, GFLOP/s, memory bounds) goes to standard error, one
+ * {@code #}-prefixed line each, so that standard output holds only the result lines.
+ *
+ * <h2>Usage</h2>
+ * Compiled with the tests ({@code mvn test-compile}), not shipped in the jar:
+ * <pre>
+ * java -cp target/classes:target/test-classes io.github.dropnet.bench.Bench \
+ *     [--workloads L1,L2] [--threads 1,2] [--repeats 7] [--data DIR]
+ * </pre>
+ *
+ * <h2>Timing</h2>
+ * Each workload is warmed up (at least 5 iterations and 0.5 s), then timed in {@code repeats}
+ * blocks of about 0.25 s each; a block's time divided by its iterations is one sample, and the
+ * line reports the median, minimum and maximum sample in milliseconds per iteration (see
+ * {@link Timer}). A workload is rebuilt, from the same seeds, for every thread count.
+ */
+public final class Bench {
+
+  /** The workloads run when none are named. */
+  static final List<String> DEFAULT_WORKLOADS = List.of("L1", "L2", "L3", "L4", "L5");
+
+  static final Path DEFAULT_DATA = Path.of("/usr/share/datasets/fashion-mnist");
+
+  static final String USAGE = "usage: Bench [--workloads W1,W2,...] [--threads N[,M...]]"
+      + " [--repeats R] [--data DIR]\n  workloads: " + String.join(",", DEFAULT_WORKLOADS)
+      + " (default: all of them)";
+
+  /**
+   * What to run.
+   *
+   * @param workloads names, in order
+   * @param threads thread counts, each run for every workload
+   * @param repeats timed blocks per workload
+   * @param data the Fashion-MNIST directory
+   * @param size 0 for the sizes of the reference table; otherwise the batch size of every
+   *     single-layer workload, to run them small (tests)
+   * @param timer warm-up and block lengths
+   */
+  record Options(List<String> workloads, List<Integer> threads, int repeats, Path data, int size,
+      Timer timer) {
+
+    Options {
+      workloads = List.copyOf(workloads);
+      threads = List.copyOf(threads);
+    }
+
+    Options withSize(int newSize) {
+      return new Options(workloads, threads, repeats, data, newSize, timer);
+    }
+
+    Options withTimer(Timer newTimer) {
+      return new Options(workloads, threads, repeats, data, size, newTimer);
+    }
+  }
+
+  private Bench() {}
+
+  public static void main(String[] args) {
+    Options options;
+    try {
+      options = parse(args);
+    } catch (IllegalArgumentException e) {
+      System.err.println("Bench: " + e.getMessage());
+      System.err.println(USAGE);
+      System.exit(2);
+      return;
+    }
+    run(options, System.out, System.err);
+  }
+
+  /**
+   * Reads the command line.
+   *
+   * @throws IllegalArgumentException naming the argument and the value received
+   */
+  static Options parse(String... args) {
+    List<String> workloads = DEFAULT_WORKLOADS;
+    List<Integer> threads = List.of(2);
+    int repeats = 7;
+    Path data = DEFAULT_DATA;
+    for (int i = 0; i < args.length; i++) {
+      String arg = args[i];
+      if (arg.equals("--help") || arg.equals("-h")) {
+        throw new IllegalArgumentException("help requested");
+      }
+      if (i + 1 >= args.length) {
+        throw new IllegalArgumentException(arg + " needs a value");
+      }
+      String value = args[++i];
+      switch (arg) {
+        case "--workloads" -> workloads = workloads(value);
+        case "--threads" -> threads = positiveInts("--threads", value);
+        case "--repeats" -> repeats = positiveInts("--repeats", value).get(0);
+        case "--data" -> data = Path.of(value);
+        default -> throw new IllegalArgumentException("unknown argument " + arg);
+      }
+    }
+    return new Options(workloads, threads, repeats, data, 0, Timer.DEFAULT);
+  }
+
+  private static List<String> workloads(String value) {
+    List<String> names = new ArrayList<>();
+    for (String w : value.split(",", -1)) {
+      String name = w.trim().toUpperCase(Locale.ROOT);
+      if (!OpWorkloads.has(name)) {
+        throw new IllegalArgumentException("--workloads: unknown workload '" + w + "' in '"
+            + value + "', expected some of " + String.join(",", DEFAULT_WORKLOADS));
+      }
+      names.add(name);
+    }
+    return names;
+  }
+
+  private static List<Integer> positiveInts(String arg, String value) {
+    List<Integer> out = new ArrayList<>();
+    for (String s : value.split(",", -1)) {
+      int v;
+      try {
+        v = Integer.parseInt(s.trim());
+      } catch (NumberFormatException e) {
+        v = 0;
+      }
+      if (v < 1) {
+        throw new IllegalArgumentException(arg + ": expected positive integers, received '"
+            + value + "'");
+      }
+      out.add(v);
+    }
+    if (arg.equals("--repeats") && out.size() != 1) {
+      throw new IllegalArgumentException(arg + ": expected one positive integer, received '"
+          + value + "'");
+    }
+    return out;
+  }
+
+  /** Runs every (workload, thread count): result lines to {@code out}, the rest to {@code log}. */
+  static void run(Options options, PrintStream out, PrintStream log) {
+    for (String name : options.workloads()) {
+      for (int threads : options.threads()) {
+        setThreads(threads, log);
+        OpWorkloads.Op op = OpWorkloads.build(name, options.size());
+        log.printf(Locale.ROOT, "# %s threads=%d: %s%n", name, threads, op.description());
+        System.gc();
+        Timer.Result r = options.timer().measure(op.body(), options.repeats());
+        out.println(line(name, threads, r, ""));
+        out.flush();
+        bounds(name, threads, op, r, options, log);
+      }
+    }
+  }
+
+  /** The result line, in the format {@code compare} parses ({@code key=value} pairs). */
+  static String line(String workload, int threads, Timer.Result r, String extra) {
+    return String.format(Locale.ROOT,
+        "BENCH impl=dropnet workload=%s threads=%d median_ms=%.3f min_ms=%.3f max_ms=%.3f%s",
+        workload, threads, r.medianMs(), r.minMs(), r.maxMs(), extra);
+  }
+
+  /** What the hardware allows: GFLOP/s for GEMM-bound work, a plain copy for memory-bound. */
+  private static void bounds(String name, int threads, OpWorkloads.Op op, Timer.Result r,
+      Options options, PrintStream log) {
+    log.printf(Locale.ROOT, "# %s threads=%d: %d blocks of %d iterations%n",
+        name, threads, r.repeats(), r.innerCalls());
+    if (op.flops() > 0) {
+      log.printf(Locale.ROOT, "# %s threads=%d: %.1f GFLOP/s (%.3f GFLOP per iteration)%n",
+          name, threads, op.flops() / (r.medianMs() * 1e6), op.flops() / 1e9);
+    }
+    if (op.copyDoubles() > 0) {
+      double[] src = new double[op.copyDoubles()];
+      double[] dst = new double[op.copyDoubles()];
+      int copies = op.copies();
+      Timer.Result c = options.timer().measure(() -> {
+        for (int k = 0; k < copies; k++) {
+          System.arraycopy(src, 0, dst, 0, src.length);
+        }
+        return dst;
+      }, options.repeats());
+      double mb = 8.0 * op.copyDoubles() / 1e6;
+      log.printf(Locale.ROOT,
+          "# %s threads=%d: %d x System.arraycopy of %.1f MB takes %.3f ms (%.1f GB/s read +"
+              + " write); this workload takes %.2f times as long%n",
+          name, threads, copies, mb, c.medianMs(), 2 * copies * mb / c.medianMs(),
+          r.medianMs() / c.medianMs());
+    }
+  }
+
+  /** Thread count for the library's kernels; the library has no such setting yet. */
+  private static void setThreads(int threads, PrintStream log) {
+    if (threads != 1) {
+      log.printf(Locale.ROOT,
+          "# threads=%d is reported only: the library has no thread setting yet%n", threads);
+    }
+  }
+}

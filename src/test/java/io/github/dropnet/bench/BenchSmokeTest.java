@@ -1,0 +1,115 @@
+package io.github.dropnet.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/** The command line and the output format of the benchmark; times nothing. */
+class BenchSmokeTest {
+
+  private static final Pattern LINE = Pattern.compile(
+      "BENCH impl=dropnet workload=(\\w+) threads=(\\d+) median_ms=(\\d+\\.\\d{3})"
+          + " min_ms=(\\d+\\.\\d{3}) max_ms=(\\d+\\.\\d{3})");
+
+  /** The key=value pairs as the comparison script reads them. */
+  private static final Pattern PAIR = Pattern.compile("(\\w+)=(\\S+)");
+
+  /** One call of warm-up, one call per block: a run costs a few iterations. */
+  private static final Timer QUICK = new Timer(1, 0, 0);
+
+  @Test
+  void defaults() {
+    Bench.Options o = Bench.parse();
+    assertEquals(Bench.DEFAULT_WORKLOADS, o.workloads());
+    assertEquals(List.of(2), o.threads());
+    assertEquals(7, o.repeats());
+    assertEquals(Bench.DEFAULT_DATA, o.data());
+    assertEquals(0, o.size());
+    assertEquals(Timer.DEFAULT, o.timer());
+  }
+
+  @Test
+  void parsesEveryOption() {
+    Bench.Options o = Bench.parse(
+        "--workloads", "L1,l4", "--threads", "1,2", "--repeats", "3", "--data", "/tmp/fm");
+    assertEquals(List.of("L1", "L4"), o.workloads());
+    assertEquals(List.of(1, 2), o.threads());
+    assertEquals(3, o.repeats());
+    assertEquals(Path.of("/tmp/fm"), o.data());
+  }
+
+  @Test
+  void rejectsBadArguments() {
+    assertMessage("unknown workload 'X9'", "--workloads", "L1,X9");
+    assertMessage("--threads: expected positive integers, received '0'", "--threads", "0");
+    assertMessage("--threads: expected positive integers, received '1,'", "--threads", "1,");
+    assertMessage("--repeats: expected one positive integer", "--repeats", "3,4");
+    assertMessage("--repeats: expected positive integers", "--repeats", "many");
+    assertMessage("--data needs a value", "--data");
+    assertMessage("unknown argument --fast", "--fast", "1");
+  }
+
+  private static void assertMessage(String expected, String... args) {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Bench.parse(args));
+    assertTrue(e.getMessage().contains(expected),
+        "expected a message containing '" + expected + "', received '" + e.getMessage() + "'");
+  }
+
+  @Test
+  void printsOneParsableLinePerWorkloadAndThreadCount() {
+    Bench.Options o = Bench.parse("--workloads", "L4,L1", "--threads", "1,2", "--repeats", "2")
+        .withSize(1).withTimer(QUICK);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Bench.run(o, print(out), print(log));
+
+    String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
+    String[] expected = {"L4 1", "L4 2", "L1 1", "L1 2"};
+    assertEquals(expected.length, lines.length, String.join("\n", lines));
+    for (int i = 0; i < lines.length; i++) {
+      Matcher m = LINE.matcher(lines[i]);
+      assertTrue(m.matches(), "not a result line: " + lines[i]);
+      assertEquals(expected[i], m.group(1) + " " + m.group(2));
+      double median = Double.parseDouble(m.group(3));
+      double min = Double.parseDouble(m.group(4));
+      double max = Double.parseDouble(m.group(5));
+      assertTrue(min <= median && median <= max, lines[i]);
+
+      Map<String, String> kv = new HashMap<>();
+      Matcher p = PAIR.matcher(lines[i]);
+      while (p.find()) {
+        kv.put(p.group(1), p.group(2));
+      }
+      assertEquals("dropnet", kv.get("impl"));
+      assertEquals(m.group(3), kv.get("median_ms"));
+    }
+    String logText = log.toString(StandardCharsets.UTF_8);
+    for (String l : logText.split("\n")) {
+      assertTrue(l.startsWith("# "), "log line without '# ': " + l);
+    }
+    assertTrue(logText.contains("# L1 threads=1: ") && logText.contains("GFLOP/s"), logText);
+  }
+
+  @Test
+  void theResultLineHasFixedDecimals() {
+    Timer.Result r = Timer.Result.of(new double[] {3, 1, 2, 10}, 4);
+    assertEquals("BENCH impl=dropnet workload=E1 threads=1 median_ms=2.500 min_ms=1.000"
+        + " max_ms=10.000 test_acc=0.8812", Bench.line("E1", 1, r, " test_acc=0.8812"));
+  }
+
+  private static PrintStream print(ByteArrayOutputStream bytes) {
+    return new PrintStream(bytes, true, StandardCharsets.UTF_8);
+  }
+}
