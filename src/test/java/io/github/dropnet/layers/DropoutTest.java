@@ -14,8 +14,10 @@ import io.github.dropnet.kernels.DropoutMask;
 import io.github.dropnet.kernels.Rng;
 import io.github.dropnet.testing.GradientCheck;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -212,6 +214,23 @@ class DropoutTest {
     for (int i = 0; i < x.size(); i++) {
       assertEquals(x.data()[i] * 0.6, inf.data()[i], 0.0);
     }
+  }
+
+  @Test
+  void scalarsAndEmptyTensorsWork() {
+    Dropout d = new Dropout(0.5).seed(6);
+    Set<Double> seen = new HashSet<>();
+    for (int call = 0; call < 20; call++) {
+      Tensor y = d.forward(Tensor.scalar(3.0), true);
+      assertEquals(0, y.rank());
+      seen.add(y.get());
+      assertEquals(y.get() == 0 ? 0.0 : 2.0, d.backward(Tensor.scalar(1.0)).get(), 0.0);
+    }
+    assertEquals(Set.of(0.0, 6.0), seen);
+
+    Dropout e = new Dropout(0.5, -1, 1).seed(6);
+    assertArrayEquals(new int[] {0, 4}, e.forward(Tensor.zeros(0, 4), true).shape());
+    assertEquals(0, e.backward(Tensor.zeros(0, 4)).size());
   }
 
   // ---- backward ----
