@@ -31,7 +31,8 @@ import java.util.Locale;
 public final class Bench {
 
   /** The workloads run when none are named. */
-  static final List<String> DEFAULT_WORKLOADS = List.of("L1", "L2", "L3", "L4", "L5");
+  static final List<String> DEFAULT_WORKLOADS =
+      List.of("D1", "D2", "D3", "L1", "L2", "L3", "L4", "L5");
 
   static final Path DEFAULT_DATA = Path.of("/usr/share/datasets/fashion-mnist");
 

@@ -69,14 +69,14 @@ class BenchSmokeTest {
 
   @Test
   void printsOneParsableLinePerWorkloadAndThreadCount() {
-    Bench.Options o = Bench.parse("--workloads", "L4,L1", "--threads", "1,2", "--repeats", "2")
+    Bench.Options o = Bench.parse("--workloads", "D3,L1", "--threads", "1,2", "--repeats", "2")
         .withSize(1).withTimer(QUICK);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     Bench.run(o, print(out), print(log));
 
     String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
-    String[] expected = {"L4 1", "L4 2", "L1 1", "L1 2"};
+    String[] expected = {"D3 1", "D3 2", "L1 1", "L1 2"};
     assertEquals(expected.length, lines.length, String.join("\n", lines));
     for (int i = 0; i < lines.length; i++) {
       Matcher m = LINE.matcher(lines[i]);
@@ -100,6 +100,7 @@ class BenchSmokeTest {
       assertTrue(l.startsWith("# "), "log line without '# ': " + l);
     }
     assertTrue(logText.contains("# L1 threads=1: ") && logText.contains("GFLOP/s"), logText);
+    assertTrue(logText.contains("# D3 threads=2: 1 x System.arraycopy of "), logText);
   }
 
   @Test

@@ -5,6 +5,7 @@ import io.github.dropnet.Tensor;
 import io.github.dropnet.layers.Activation;
 import io.github.dropnet.layers.Conv2D;
 import io.github.dropnet.layers.Dense;
+import io.github.dropnet.layers.Dropout;
 import io.github.dropnet.layers.LSTM;
 import io.github.dropnet.layers.Layer;
 import io.github.dropnet.layers.MaxPool2D;
@@ -16,7 +17,7 @@ import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
- * The single-layer workloads of the reference table (L1-L5), built with the public layer API in
+ * The single-layer workloads of the reference table (D1-D3, L1-L5), built with the public layer API in
  * Keras layouts, with the shapes, configurations and timed bodies of the PyTorch side
  * ({@code torch_ops.py}).
  *
@@ -46,6 +47,9 @@ final class OpWorkloads {
   private static final Map<String, IntFunction<Op>> BUILDERS = new LinkedHashMap<>();
 
   static {
+    register("D1", 64, OpWorkloads::d1);
+    register("D2", 64, OpWorkloads::d2);
+    register("D3", 64, OpWorkloads::d3);
     register("L1", 256, OpWorkloads::l1);
     register("L2", 64, OpWorkloads::l2);
     register("L3", 64, OpWorkloads::l3);
@@ -75,6 +79,35 @@ final class OpWorkloads {
       throw new IllegalArgumentException("unknown workload " + name);
     }
     return b.apply(batch > 0 ? batch : BATCH.get(name));
+  }
+
+  /** Dropout forward in training: x (n, 64, 32, 32), rate 0.5, full noise shape. */
+  static Op d1(int n) {
+    Tensor x = normal(1, n, 64, 32, 32);
+    Dropout drop = new Dropout(0.5).seed(3);
+    return new Op(() -> drop.forward(x, true), "Dropout(0.5) training forward, x " + shape(x),
+        0, x.size(), 1);
+  }
+
+  /** Dropout forward + backward (the gradient with respect to x), as D1. */
+  static Op d2(int n) {
+    Tensor x = normal(1, n, 64, 32, 32);
+    Tensor g = normal(2, n, 64, 32, 32);
+    Dropout drop = new Dropout(0.5).seed(3);
+    return new Op(forwardBackward(drop, x, g),
+        "Dropout(0.5) training forward + backward, x " + shape(x), 0, x.size(), 2);
+  }
+
+  /**
+   * Spatial dropout forward in training: x (n, 64, 32, 32) channels first, noise shape
+   * (n, 64, 1, 1), so whole 32x32 planes are kept or dropped.
+   */
+  static Op d3(int n) {
+    Tensor x = normal(1, n, 64, 32, 32);
+    Dropout drop = new Dropout(0.5, n, 64, 1, 1).seed(3);
+    return new Op(() -> drop.forward(x, true),
+        "Dropout(0.5, noise shape (" + n + ", 64, 1, 1)) training forward, x " + shape(x),
+        0, x.size(), 1);
   }
 
   /** Dense forward + backward: x (n, 784) -> 1024 units, relu; gradients for x, kernel, bias. */
