@@ -5,6 +5,7 @@ import io.github.dropnet.layers.ActivationLayer;
 import io.github.dropnet.layers.Conv2D;
 import io.github.dropnet.layers.DataFormat;
 import io.github.dropnet.layers.Dense;
+import io.github.dropnet.layers.Dropout;
 import io.github.dropnet.layers.Flatten;
 import io.github.dropnet.layers.LSTM;
 import io.github.dropnet.layers.Layer;
@@ -16,32 +17,11 @@ import java.util.Map;
 
 /**
  * The registry of layer codecs: which classes a model file can hold, under which tags, with which
- * fields. The tags and field names below are part of the file format (see {@link ModelFile}): a tag
- * or a field is never renamed or reused; a new field gets a default so that older files still load.
+ * fields. The tags and fields are part of the file format and are documented in {@link ModelFile},
+ * whose table must follow every change here: a tag or a field is never renamed or reused, and a new
+ * field gets a default so that older files still load.
  *
- * <table>
- *   <caption>Layers of format 1 (fields in the order they are written; ? = only when set)</caption>
- *   <tr><th>tag</th><th>fields</th><th>weights</th></tr>
- *   <tr><td>{@code Dense}</td>
- *       <td>units I, activation S, useBias Z, seed? J</td>
- *       <td>kernel (in, units), bias (units) if useBias</td></tr>
- *   <tr><td>{@code Conv2D}</td>
- *       <td>filters I, kernelSize A[2], strides A[2], dilation A[2], padding S, dataFormat S,
- *       activation S, useBias Z, seed? J</td>
- *       <td>kernel (kh, kw, cin, filters), bias (filters) if useBias</td></tr>
- *   <tr><td>{@code MaxPool2D}</td>
- *       <td>poolSize A[2], strides A[2], padding S, dataFormat S</td><td>none</td></tr>
- *   <tr><td>{@code LSTM}</td>
- *       <td>units I, returnSequences Z, dropout D, recurrentDropout D, seed? J</td>
- *       <td>kernel (in, 4u), recurrent kernel (u, 4u), bias (4u)</td></tr>
- *   <tr><td>{@code Flatten}</td><td>none</td><td>none</td></tr>
- *   <tr><td>{@code ActivationLayer}</td><td>activation S</td><td>none</td></tr>
- * </table>
- *
- * <p>A stored seed is restored with the layer's {@code seed(long)}: the loaded layer's random
- * stream (LSTM dropout masks) starts again from the beginning, as after {@code seed(long)}.
- *
- * <p>Thread safety: immutable after class initialisation.
+ * <p>Thread safety: immutable after class initialisation (tests may {@link #register} more).
  */
 final class LayerCodecs {
   private static final Map<Class<?>, LayerCodec<?>> BY_CLASS = new LinkedHashMap<>();
@@ -54,6 +34,7 @@ final class LayerCodecs {
     register(new LstmCodec());
     register(new FlattenCodec());
     register(new ActivationCodec());
+    register(new DropoutCodec());
   }
 
   private LayerCodecs() {}
@@ -261,6 +242,38 @@ final class LayerCodecs {
 
     @Override
     int[][] weightShapes(ActivationLayer l, int[] in) {
+      return new int[0][];
+    }
+  }
+
+  private static final class DropoutCodec extends LayerCodec<Dropout> {
+    DropoutCodec() {
+      super("Dropout", Dropout.class);
+    }
+
+    @Override
+    void writeConfig(Dropout l, LayerConfig c) {
+      c.putDouble("rate", l.rate());
+      int[] noiseShape = l.noiseShape();
+      if (noiseShape != null) {
+        c.putInts("noiseShape", noiseShape);
+      }
+      c.putEnum("scaling", l.scaling());
+      l.seed().ifPresent(s -> c.putLong("seed", s));
+    }
+
+    @Override
+    Dropout create(LayerConfig c, Nested nested) throws IOException {
+      double rate = c.getDouble("rate");
+      int[] noiseShape = c.optInts("noiseShape");
+      Dropout l = (noiseShape == null ? new Dropout(rate) : new Dropout(rate, noiseShape))
+          .scaling(c.getEnum("scaling", Dropout.Scaling.class));
+      Long seed = c.optLong("seed");
+      return seed == null ? l : l.seed(seed);
+    }
+
+    @Override
+    int[][] weightShapes(Dropout l, int[] in) {
       return new int[0][];
     }
   }

@@ -74,10 +74,35 @@ import java.util.zip.CRC32C;
  * section  := string tag, u8 flags (bit 0: required), i64 length, byte * length
  * string   := u16 length (0..1024), UTF-8 bytes
  * </pre>
- * The layers' tags and fields are listed in {@link LayerCodecs}: {@code Dense}, {@code Conv2D},
- * {@code MaxPool2D}, {@code LSTM}, {@code Flatten}, {@code ActivationLayer}. Without an input
- * shape the layers are saved unbuilt, configuration only, and must hold no weights. The weights of
- * a layer are those of its {@code getWeights()}, in that order and layout.
+ *
+ * <p>The <b>layers</b> of format 1, with their fields in the order they are written ({@code ?}: only
+ * when set) and the weights stored after them, those of the layer's {@code getWeights()} in that
+ * order and layout:
+ * <table>
+ *   <caption>Layer tags and configuration fields</caption>
+ *   <tr><th>tag</th><th>fields</th><th>weights</th></tr>
+ *   <tr><td>{@code Dense}</td>
+ *       <td>units I, activation S, useBias Z, seed? J</td>
+ *       <td>kernel (in, units), bias (units) if useBias</td></tr>
+ *   <tr><td>{@code Conv2D}</td>
+ *       <td>filters I, kernelSize A[2], strides A[2], dilation A[2], padding S, dataFormat S,
+ *       activation S, useBias Z, seed? J</td>
+ *       <td>kernel (kh, kw, cin, filters), bias (filters) if useBias</td></tr>
+ *   <tr><td>{@code MaxPool2D}</td>
+ *       <td>poolSize A[2], strides A[2], padding S, dataFormat S</td><td>none</td></tr>
+ *   <tr><td>{@code LSTM}</td>
+ *       <td>units I, returnSequences Z, dropout D, recurrentDropout D, seed? J</td>
+ *       <td>kernel (in, 4u), recurrent kernel (u, 4u), bias (4u)</td></tr>
+ *   <tr><td>{@code Flatten}</td><td>none</td><td>none</td></tr>
+ *   <tr><td>{@code ActivationLayer}</td><td>activation S</td><td>none</td></tr>
+ *   <tr><td>{@code Dropout}</td>
+ *       <td>rate D, noiseShape? A (absent: the input's full shape), scaling S, seed? J</td>
+ *       <td>none</td></tr>
+ * </table>
+ * Enums are stored by constant name. A stored seed is restored with the layer's
+ * {@code seed(long)}: the loaded layer's random stream (dropout masks) starts again from the
+ * beginning; an unseeded layer loads unseeded and draws from a fresh seed. Without an input shape
+ * the layers are saved unbuilt, configuration only, and must hold no weights.
  *
  * <p><b>Sections</b> carry optional parts of a model (a future version puts the optimizer's state
  * there); format 1 defines none and writes a count of 0. A reader skips a section whose tag it does

@@ -15,6 +15,7 @@ import io.github.dropnet.layers.ActivationLayer;
 import io.github.dropnet.layers.Conv2D;
 import io.github.dropnet.layers.DataFormat;
 import io.github.dropnet.layers.Dense;
+import io.github.dropnet.layers.Dropout;
 import io.github.dropnet.layers.Flatten;
 import io.github.dropnet.layers.LSTM;
 import io.github.dropnet.layers.Layer;
@@ -200,6 +201,13 @@ class ModelFileTest {
         Arguments.of("LSTM", (Supplier<Layer>) () -> new LSTM(3)
                 .returnSequences(true).dropout(0.25).recurrentDropout(0.5).seed(11),
             (Supplier<Layer>) () -> new LSTM(3), Set.of("units"), new int[] {-1, 4, 2}),
+        Arguments.of("Dropout", (Supplier<Layer>) () -> new Dropout(0.3, -1, 1, 4)
+                .scaling(Dropout.Scaling.AT_INFERENCE).seed(5),
+            (Supplier<Layer>) () -> new Dropout(0.3), Set.of("rate"), new int[] {-1, 3, 4}),
+        Arguments.of("spatial Dropout", (Supplier<Layer>) () -> Dropout.spatial2D(
+                0.5, DataFormat.CHANNELS_FIRST).seed(-8),
+            (Supplier<Layer>) () -> new Dropout(0.5), Set.of("rate", "scaling"),
+            new int[] {-1, 2, 3, 3}),
         Arguments.of("Flatten", (Supplier<Layer>) Flatten::new,
             (Supplier<Layer>) Flatten::new, Set.of(), new int[] {-1, 2, 3, 4}),
         Arguments.of("ActivationLayer", (Supplier<Layer>) () -> new ActivationLayer(
@@ -299,6 +307,16 @@ class ModelFileTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ModelFile.write(dir.resolve("m"), null, List.of(builtDense)));
     assertMessage(e, "layer 0 (Dense)", "no input shape");
+  }
+
+  @Test
+  void unseededLayersLoadUnseeded() throws IOException {
+    int[] shape = {-1, 3, 4};
+    Layer[] layers = built(shape, new LSTM(2).returnSequences(true), new Dropout(0.5),
+        new Dense(2));
+    for (Layer copy : ModelFile.read(save(shape, layers)).layers()) {
+      assertEquals("OptionalLong.empty", configuration(copy).get("seed"), copy.toString());
+    }
   }
 
   @Test
