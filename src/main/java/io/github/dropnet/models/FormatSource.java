@@ -24,7 +24,7 @@ final class FormatSource {
   private final SeekableByteChannel channel;
   private final String name;
   private final long end;
-  private final ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+  private final ByteBuffer buf;
   /** The file offset of the byte at {@code buf.position()}. */
   private long offset;
 
@@ -34,6 +34,8 @@ final class FormatSource {
     this.name = name;
     this.end = end;
     this.offset = start;
+    // at most 64 KiB, less for a small file; at least enough for the widest value
+    this.buf = ByteBuffer.allocate((int) Math.max(64, Math.min(1 << 16, end - start)));
     channel.position(start);
     buf.flip();
   }

@@ -321,7 +321,7 @@ public final class ModelFile {
   /** The CRC-32C of bytes {@code [0, length)} of the channel. */
   static int crc(SeekableByteChannel ch, long length, String name) throws IOException {
     CRC32C crc = new CRC32C();
-    ByteBuffer buf = ByteBuffer.allocate(1 << 16);
+    ByteBuffer buf = ByteBuffer.allocate((int) Math.max(1, Math.min(1 << 16, length)));
     ch.position(0);
     long left = length;
     while (left > 0) {
@@ -585,7 +585,7 @@ public final class ModelFile {
       int[] inputShape = null;
       if (has == 1) {
         at = in.offset();
-        inputShape = ints("input shape");
+        inputShape = ints("input shape rank");
         if (inputShape.length == 0) {
           throw in.malformedAt(at, "the input shape has rank 0");
         }
@@ -604,9 +604,10 @@ public final class ModelFile {
       return new Parsed(inputShape, layers);
     }
 
+    /** A u8 length (named {@code what} in messages) and as many i32s. */
     private int[] ints(String what) throws IOException {
       long at = in.offset();
-      int n = in.count(in.u1(), MAX_RANK, 4, at, what + " length");
+      int n = in.count(in.u1(), MAX_RANK, 4, at, what);
       int[] v = new int[n];
       for (int i = 0; i < n; i++) {
         v[i] = in.i32();
@@ -652,7 +653,7 @@ public final class ModelFile {
           case LayerConfig.LONG -> config.putLong(name, in.i64());
           case LayerConfig.DOUBLE -> config.putDouble(name, in.f64());
           case LayerConfig.STRING -> config.putString(name, in.string("field '" + name + "'"));
-          case LayerConfig.INTS -> config.putInts(name, ints("field '" + name + "'"));
+          case LayerConfig.INTS -> config.putInts(name, ints("field '" + name + "' length"));
           case LayerConfig.LAYERS -> {
             if (depth >= MAX_DEPTH) {
               throw in.malformedAt(typeAt, "layers nested more than " + MAX_DEPTH + " deep");
