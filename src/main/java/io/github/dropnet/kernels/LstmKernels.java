@@ -1,0 +1,231 @@
+package io.github.dropnet.kernels;
+
+import java.util.Arrays;
+
+/**
+ * The numeric core of a Keras LSTM layer: forward and backward over whole sequence batches, and
+ * the variational dropout masks.
+ *
+ * <h2>Layouts</h2>
+ * All arrays are flat and row-major, batch first, with {@code n} sequences of {@code steps} steps:
+ * <ul>
+ *   <li>{@code x}: the input {@code (n, steps, in)}, seen as {@code (n*steps, in)} rows;
+ *   <li>{@code kernel} {@code (in, 4u)}, {@code recurrentKernel} {@code (u, 4u)}, {@code bias}
+ *       {@code (4u)}, gates packed in the order i, f, c (candidate), o, each block {@code u} wide;
+ *   <li>per-step state {@code (n, steps, 4u)} for the gates and {@code (n, steps, u)} for
+ *       {@code c}, {@code tanh(c)} and {@code hPrev}, so the rows of step {@code t} start at
+ *       {@code t * width} with leading dimension {@code steps * width};
+ *   <li>masks {@code (n, in)} or {@code (n, u)}: one row per sequence, shared by all its steps.
+ * </ul>
+ *
+ * <h2>Equations</h2>
+ * <pre>
+ * z_t = (x_t * dpMask) . kernel + (h_{t-1} * recMask) . recurrentKernel + bias     (n, 4u)
+ * i = sigmoid(z[:, 0:u])    f = sigmoid(z[:, u:2u])    g = tanh(z[:, 2u:3u])    o = sigmoid(z[:, 3u:4u])
+ * c_t = f * c_{t-1} + i * g          h_t = o * tanh(c_t)          h_0 = c_0 = 0
+ * </pre>
+ * The input projection of all steps is one matrix product {@code (n*steps, in) x (in, 4u)}; each
+ * step then adds one product {@code (n, u) x (u, 4u)} for the recurrence. Backward mirrors it: one
+ * product per step carries the gradient to {@code h_{t-1}}, and the kernel, recurrent-kernel and
+ * input gradients are each one product over all steps at the end.
+ *
+ * <p>Output arrays are overwritten (marked "modified"); nothing is allocated.
+ *
+ * <p>Thread safety: stateless; calls on distinct output arrays may run concurrently.
+ */
+public final class LstmKernels {
+  private LstmKernels() {}
+
+  /**
+   * Fills {@code mask} (modified) with an inverted dropout mask: each entry is 0 with probability
+   * {@code rate}, else {@code 1 / (1 - rate)}. Entry {@code k} depends only on {@code (key, k)}.
+   * A rate of 0 gives ones and a rate of 1 gives zeros, both without drawing.
+   */
+  public static void dropoutMask(long key, double rate, double[] mask) {
+    if (rate <= 0) {
+      Arrays.fill(mask, 1.0);
+      return;
+    }
+    if (rate >= 1) {
+      Arrays.fill(mask, 0.0);
+      return;
+    }
+    double scale = 1.0 / (1.0 - rate);
+    for (int k = 0; k < mask.length; k++) {
+      mask[k] = Rng.uniform(Rng.bits(key, k)) < rate ? 0.0 : scale;
+    }
+  }
+
+  /**
+   * {@code out[b, t, k] = x[b, t, k] * mask[b, k]} for a sequence batch {@code (n, steps, width)}
+   * and a per-sequence mask {@code (n, width)}. A dropped entry gives an exact 0, whatever the
+   * value it drops. {@code out} (modified) may be {@code x} itself.
+   */
+  public static void maskSteps(
+      int n, int steps, int width, double[] x, double[] mask, double[] out) {
+    for (int b = 0; b < n; b++) {
+      int m = b * width;
+      for (int t = 0; t < steps; t++) {
+        int row = (b * steps + t) * width;
+        for (int k = 0; k < width; k++) {
+          double s = mask[m + k];
+          out[row + k] = s == 0.0 ? 0.0 : x[row + k] * s;
+        }
+      }
+    }
+  }
+
+  /**
+   * Runs the LSTM over a batch of sequences from a zero state.
+   *
+   * @param x the input {@code (n, steps, in)}, already multiplied by the input mask if any
+   * @param recurrentMask the recurrent mask {@code (n, u)}, or null for none
+   * @param gates modified: the activated gates {@code (n, steps, 4u)}, i, f, g, o
+   * @param hPrev modified: {@code (n, steps, u)}, row {@code (b, t)} holds {@code h_{t-1}} of
+   *     sequence {@code b} as fed to the recurrent kernel (masked; zero for {@code t = 0})
+   * @param c modified: the cell states {@code c_t}, {@code (n, steps, u)}
+   * @param tanhC modified: {@code tanh(c_t)}, {@code (n, steps, u)}
+   * @param h modified: every {@code h_t} {@code (n, steps, u)} if {@code allSteps}, else the last
+   *     {@code h} {@code (n, u)}
+   */
+  public static void forward(
+      int n, int steps, int in, int units,
+      double[] x, double[] kernel, double[] recurrentKernel, double[] bias,
+      double[] recurrentMask,
+      double[] gates, double[] hPrev, double[] c, double[] tanhC, double[] h,
+      boolean allSteps) {
+    int g4 = 4 * units;
+    int rows = n * steps;
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(bias, 0, gates, r * g4, g4);
+    }
+    Gemm.gemm(false, false, rows, g4, in, x, 0, in, kernel, 0, g4, gates, 0, g4, true);
+    for (int b = 0; b < n; b++) {
+      Arrays.fill(hPrev, b * steps * units, (b * steps + 1) * units, 0.0);
+    }
+
+    for (int t = 0; t < steps; t++) {
+      if (t > 0) {
+        Gemm.gemm(false, false, n, g4, units,
+            hPrev, t * units, steps * units,
+            recurrentKernel, 0, g4,
+            gates, t * g4, steps * g4, true);
+      }
+      for (int b = 0; b < n; b++) {
+        int z = (b * steps + t) * g4;
+        int s = (b * steps + t) * units;
+        int out = allSteps ? s : b * units;
+        int m = b * units;
+        boolean last = t == steps - 1;
+        for (int j = 0; j < units; j++) {
+          double ig = sigmoid(gates[z + j]);
+          double fg = sigmoid(gates[z + units + j]);
+          double gg = Math.tanh(gates[z + 2 * units + j]);
+          double og = sigmoid(gates[z + 3 * units + j]);
+          gates[z + j] = ig;
+          gates[z + units + j] = fg;
+          gates[z + 2 * units + j] = gg;
+          gates[z + 3 * units + j] = og;
+          double cv = t == 0 ? ig * gg : fg * c[s - units + j] + ig * gg;
+          double tc = Math.tanh(cv);
+          double hv = og * tc;
+          c[s + j] = cv;
+          tanhC[s + j] = tc;
+          h[out + j] = hv;
+          if (!last) {
+            // h_t as the next step's recurrent input
+            double r = recurrentMask == null ? 1.0 : recurrentMask[m + j];
+            hPrev[s + units + j] = r == 0.0 ? 0.0 : hv * r;
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * Back-propagates through a forward pass, given the arrays it filled.
+   *
+   * @param gradOut the gradient with respect to {@code h}: {@code (n, steps, u)} if
+   *     {@code allSteps}, else {@code (n, u)} for the last step only
+   * @param gradGates modified, workspace {@code (n, steps, 4u)}: the gradient with respect to the
+   *     pre-activation gates {@code z}
+   * @param dh modified, workspace {@code (n, u)}
+   * @param dc modified, workspace {@code (n, u)}
+   * @param gradX modified: the gradient with respect to {@code x} as given to forward (that is,
+   *     after the input mask), {@code (n, steps, in)}
+   * @param gradKernel modified: {@code (in, 4u)}
+   * @param gradRecurrentKernel modified: {@code (u, 4u)}
+   * @param gradBias modified: {@code (4u)}
+   */
+  public static void backward(
+      int n, int steps, int in, int units,
+      double[] x, double[] kernel, double[] recurrentKernel, double[] recurrentMask,
+      double[] gates, double[] hPrev, double[] c, double[] tanhC,
+      double[] gradOut, boolean allSteps,
+      double[] gradGates, double[] dh, double[] dc,
+      double[] gradX, double[] gradKernel, double[] gradRecurrentKernel, double[] gradBias) {
+    int g4 = 4 * units;
+    int rows = n * steps;
+    Arrays.fill(dh, 0, n * units, 0.0);
+    Arrays.fill(dc, 0, n * units, 0.0);
+
+    for (int t = steps - 1; t >= 0; t--) {
+      boolean seen = allSteps || t == steps - 1;
+      for (int b = 0; b < n; b++) {
+        int z = (b * steps + t) * g4;
+        int s = (b * steps + t) * units;
+        int m = b * units;
+        int go = allSteps ? s : m;
+        for (int j = 0; j < units; j++) {
+          double dhv = seen ? dh[m + j] + gradOut[go + j] : dh[m + j];
+          double ig = gates[z + j];
+          double fg = gates[z + units + j];
+          double gg = gates[z + 2 * units + j];
+          double og = gates[z + 3 * units + j];
+          double tc = tanhC[s + j];
+          double dcv = dc[m + j] + dhv * og * (1 - tc * tc);
+          double cPrev = t == 0 ? 0.0 : c[s - units + j];
+          gradGates[z + j] = dcv * gg * ig * (1 - ig);
+          gradGates[z + units + j] = dcv * cPrev * fg * (1 - fg);
+          gradGates[z + 2 * units + j] = dcv * ig * (1 - gg * gg);
+          gradGates[z + 3 * units + j] = dhv * tc * og * (1 - og);
+          dc[m + j] = dcv * fg;
+        }
+      }
+      if (t > 0) {
+        // dh_{t-1} = (dz_t . recurrentKernel^T) * recMask
+        Gemm.gemm(false, true, n, units, g4,
+            gradGates, t * g4, steps * g4,
+            recurrentKernel, 0, g4,
+            dh, 0, units, false);
+        if (recurrentMask != null) {
+          for (int k = 0; k < n * units; k++) {
+            double r = recurrentMask[k];
+            dh[k] = r == 0.0 ? 0.0 : dh[k] * r;
+          }
+        }
+      }
+    }
+
+    Gemm.gemm(true, false, in, g4, rows, x, 0, in, gradGates, 0, g4, gradKernel, 0, g4, false);
+    Gemm.gemm(true, false, units, g4, rows, hPrev, 0, units, gradGates, 0, g4,
+        gradRecurrentKernel, 0, g4, false);
+    Arrays.fill(gradBias, 0, g4, 0.0);
+    for (int r = 0; r < rows; r++) {
+      int z = r * g4;
+      for (int k = 0; k < g4; k++) {
+        gradBias[k] += gradGates[z + k];
+      }
+    }
+    Gemm.gemm(false, true, rows, in, g4, gradGates, 0, g4, kernel, 0, g4, gradX, 0, in, false);
+  }
+
+  /** The logistic function, without overflow for large |x|. */
+  private static double sigmoid(double x) {
+    if (x >= 0) {
+      return 1.0 / (1.0 + Math.exp(-x));
+    }
+    double e = Math.exp(x);
+    return e / (1.0 + e);
+  }
+}

@@ -1,0 +1,464 @@
+package io.github.dropnet.layers;
+
+import io.github.dropnet.Shapes;
+import io.github.dropnet.Tensor;
+import io.github.dropnet.kernels.Conv2dKernels;
+import io.github.dropnet.kernels.ConvGeometry;
+import io.github.dropnet.kernels.Rng;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * 2-D convolution layer (Keras {@code Conv2D}): slides {@code filters} kernels over an image and
+ * adds a bias, then applies an activation.
+ *
+ * <h2>Formula</h2>
+ * Cross-correlation, no kernel flip (shown for channels last):
+ * <pre>
+ * out[n, i, j, o] = act(bias[o]
+ *     + sum_{a, b, c} xpad[n, i*sh + a*dh, j*sw + b*dw, c] * kernel[a, b, c, o])
+ * </pre>
+ * where {@code xpad} is the input padded with zeros as {@link Padding} says (SAME follows
+ * TensorFlow: the extra row / column of an odd total goes at the bottom / right).
+ * {@link Activation#SOFTMAX} is taken over the last axis of the output, as Keras does (the
+ * filters for channels last, the width for channels first).
+ *
+ * <h2>Arguments</h2>
+ * <ul>
+ *   <li>{@code filters}, {@code kernelH}, {@code kernelW}: positive (even kernels are fine).
+ *   <li>{@link #strides(int, int)}: default (1, 1). {@link #dilation(int, int)}: default (1, 1);
+ *       as in Keras, a stride above 1 cannot be combined with a dilation above 1.
+ *   <li>{@link #padding(Padding)}: default {@link Padding#VALID} (Keras' default).
+ *   <li>{@link #dataFormat(DataFormat)}: default {@link DataFormat#CHANNELS_LAST}.
+ *   <li>{@link #activation(Activation)}: default {@link Activation#LINEAR}.
+ *   <li>{@link #useBias(boolean)}: default true.
+ *   <li>{@link #seed(long)}: makes the initial kernel reproducible; unseeded layers draw a fresh
+ *       seed when they are built.
+ * </ul>
+ *
+ * <h2>Shapes</h2>
+ * <ul>
+ *   <li>Channels last: input {@code (N, H, W, C)}, output {@code (N, H', W', filters)}.
+ *   <li>Channels first: input {@code (N, C, H, W)}, output {@code (N, filters, H', W')}.
+ *   <li>Per spatial axis, with {@code ek = (k - 1) * dilation + 1}: VALID gives
+ *       {@code floor((in - ek) / stride) + 1}; SAME gives {@code ceil(in / stride)}.
+ * </ul>
+ * The channel count is fixed when the layer is built; the batch and spatial sizes may change
+ * between calls (-1 in {@link #build} and {@link #outputShape} leaves them open).
+ *
+ * <h2>Weights</h2>
+ * {@code kernel (kh, kw, C, filters)}, then {@code bias (filters)} if {@code useBias}. As in Keras
+ * the kernel starts glorot-uniform in {@code [-limit, limit]}, {@code limit = sqrt(6 / (fanIn +
+ * fanOut))}, {@code fanIn = kh * kw * C}, {@code fanOut = kh * kw * filters}; the bias starts at 0.
+ *
+ * <h2>Example</h2>
+ * <pre>{@code
+ * Conv2D conv = new Conv2D(64, 11, 2).dataFormat(DataFormat.CHANNELS_FIRST).seed(7);
+ * conv.outputShape(-1, 1, 100, 2);                  // (-1, 64, 90, 1)
+ * Tensor y = conv.forward(Tensor.zeros(3, 1, 100, 2)); // shape (3, 64, 90, 1)
+ * }</pre>
+ *
+ * <h2>Errors</h2>
+ * {@link IllegalArgumentException} for a non-positive size, a null enum, a stride above 1 with a
+ * dilation above 1, an input that is not of rank 4, a channel count other than the built one
+ * (the message shows both shapes), a window larger than the input with VALID padding, a gradient
+ * of the wrong shape, or weights of the wrong count or shape. {@link IllegalStateException} for a
+ * setter after the layer is built, {@link #setWeights} before it, or {@link #backward} before any
+ * forward.
+ *
+ * <h2>Thread safety</h2>
+ * Inference ({@code forward(x, false)}) on a built layer may run from many threads at once: each
+ * call allocates its own output and workspace and only reads the weights. Training (forward,
+ * backward, weight updates) is confined to one thread; {@link #backward} uses the last forward,
+ * whose input and output it keeps by reference, so neither may be modified in between.
+ */
+public final class Conv2D implements Layer {
+  private static final String NAME = "Conv2D";
+
+  private final int filters;
+  private final int kernelH;
+  private final int kernelW;
+  private int strideH = 1;
+  private int strideW = 1;
+  private int dilationH = 1;
+  private int dilationW = 1;
+  private Padding padding = Padding.VALID;
+  private DataFormat dataFormat = DataFormat.CHANNELS_LAST;
+  private Activation activation = Activation.LINEAR;
+  private boolean useBias = true;
+  private boolean seeded;
+  private long seed;
+
+  /** The input shape the layer was built for (null before build); its channel count is fixed. */
+  private int[] builtShape;
+  private Tensor kernel;
+  private Tensor bias;
+  private Tensor kernelGrad;
+  private Tensor biasGrad;
+
+  /** What the last forward leaves for backward; written once, at the end of forward. */
+  private Cache cache;
+
+  private record Cache(Tensor input, double[] output, int[] outputShape, ConvGeometry geometry) {}
+
+  /**
+   * A convolution with {@code filters} output channels and a {@code kernelH x kernelW} kernel.
+   *
+   * @throws IllegalArgumentException if a size is not positive
+   */
+  public Conv2D(int filters, int kernelH, int kernelW) {
+    this.filters = Checks.positive(NAME, "filters", filters);
+    this.kernelH = Checks.positive(NAME, "kernel height", kernelH);
+    this.kernelW = Checks.positive(NAME, "kernel width", kernelW);
+  }
+
+  // ---------------------------------------------------------------- configuration
+
+  /**
+   * Sets the strides (default (1, 1)).
+   *
+   * @throws IllegalArgumentException if one is not positive, or one is above 1 while a dilation
+   *     is above 1
+   * @throws IllegalStateException if the layer is built
+   */
+  public Conv2D strides(int sh, int sw) {
+    Checks.notBuilt(NAME, builtShape != null, "strides");
+    Checks.positive(NAME, "stride height", sh);
+    Checks.positive(NAME, "stride width", sw);
+    stridesWithDilation(sh, sw, dilationH, dilationW);
+    strideH = sh;
+    strideW = sw;
+    return this;
+  }
+
+  /**
+   * Sets the dilation rates (default (1, 1)).
+   *
+   * @throws IllegalArgumentException if one is not positive, or one is above 1 while a stride is
+   *     above 1
+   * @throws IllegalStateException if the layer is built
+   */
+  public Conv2D dilation(int dh, int dw) {
+    Checks.notBuilt(NAME, builtShape != null, "dilation");
+    Checks.positive(NAME, "dilation height", dh);
+    Checks.positive(NAME, "dilation width", dw);
+    stridesWithDilation(strideH, strideW, dh, dw);
+    dilationH = dh;
+    dilationW = dw;
+    return this;
+  }
+
+  private static void stridesWithDilation(int sh, int sw, int dh, int dw) {
+    if (Math.max(sh, sw) > 1 && Math.max(dh, dw) > 1) {
+      throw new IllegalArgumentException(
+          NAME + ": strides above 1 cannot be combined with a dilation above 1, received strides "
+              + ImageShapes.pair(sh, sw) + " and dilation " + ImageShapes.pair(dh, dw));
+    }
+  }
+
+  /**
+   * Sets the padding (default {@link Padding#VALID}).
+   *
+   * @throws IllegalArgumentException if null
+   * @throws IllegalStateException if the layer is built
+   */
+  public Conv2D padding(Padding p) {
+    Checks.notBuilt(NAME, builtShape != null, "padding");
+    padding = Checks.notNull(NAME, "padding", p);
+    return this;
+  }
+
+  /**
+   * Sets the data format (default {@link DataFormat#CHANNELS_LAST}).
+   *
+   * @throws IllegalArgumentException if null
+   * @throws IllegalStateException if the layer is built
+   */
+  public Conv2D dataFormat(DataFormat f) {
+    Checks.notBuilt(NAME, builtShape != null, "dataFormat");
+    dataFormat = Checks.notNull(NAME, "dataFormat", f);
+    return this;
+  }
+
+  /**
+   * Sets the activation (default {@link Activation#LINEAR}).
+   *
+   * @throws IllegalArgumentException if null
+   * @throws IllegalStateException if the layer is built
+   */
+  public Conv2D activation(Activation a) {
+    Checks.notBuilt(NAME, builtShape != null, "activation");
+    activation = Checks.notNull(NAME, "activation", a);
+    return this;
+  }
+
+  /**
+   * Whether to add a bias (default true).
+   *
+   * @throws IllegalStateException if the layer is built
+   */
+  public Conv2D useBias(boolean b) {
+    Checks.notBuilt(NAME, builtShape != null, "useBias");
+    useBias = b;
+    return this;
+  }
+
+  /**
+   * Seeds the initial kernel: {@code new SplittableRandom(seed)} fills it in row-major order.
+   *
+   * @throws IllegalStateException if the layer is built
+   */
+  public Conv2D seed(long seed) {
+    Checks.notBuilt(NAME, builtShape != null, "seed");
+    this.seed = seed;
+    this.seeded = true;
+    return this;
+  }
+
+  /** The number of output channels. */
+  public int filters() {
+    return filters;
+  }
+
+  /** The kernel size {@code {kh, kw}} (a copy). */
+  public int[] kernelSize() {
+    return new int[] {kernelH, kernelW};
+  }
+
+  /** The strides {@code {sh, sw}} (a copy). */
+  public int[] strides() {
+    return new int[] {strideH, strideW};
+  }
+
+  /** The dilation rates {@code {dh, dw}} (a copy). */
+  public int[] dilation() {
+    return new int[] {dilationH, dilationW};
+  }
+
+  /** The padding. */
+  public Padding padding() {
+    return padding;
+  }
+
+  /** The data format. */
+  public DataFormat dataFormat() {
+    return dataFormat;
+  }
+
+  /** The activation. */
+  public Activation activation() {
+    return activation;
+  }
+
+  /** Whether the layer adds a bias. */
+  public boolean useBias() {
+    return useBias;
+  }
+
+  // ---------------------------------------------------------------- build
+
+  /**
+   * Creates the kernel (and bias) for inputs of this shape; the channel axis must be known.
+   * Building a built layer again only checks the shape against the built one.
+   *
+   * @throws IllegalArgumentException if the shape does not suit the layer
+   */
+  @Override
+  public void build(int... inputShape) {
+    checkInput(inputShape, false);
+    if (builtShape != null) {
+      return;
+    }
+    int cin = inputShape[ImageShapes.channelAxis(dataFormat)];
+    kernel = Tensor.zeros(kernelH, kernelW, cin, filters);
+    kernelGrad = Tensor.zeros(kernelH, kernelW, cin, filters);
+    if (useBias) {
+      bias = Tensor.zeros(filters);
+      biasGrad = Tensor.zeros(filters);
+    }
+    resetParameters(new SplittableRandom(seeded ? seed : Rng.freshSeed()));
+    builtShape = inputShape.clone();
+    builtShape[0] = -1;
+  }
+
+  /** Glorot-uniform kernel with Keras' fans, zero bias. */
+  private void resetParameters(RandomGenerator rng) {
+    int area = kernelH * kernelW;
+    int cin = kernel.dim(2);
+    Initializers.glorotUniform(kernel.data(), area * cin, area * filters, rng);
+    if (bias != null) {
+      Arrays.fill(bias.data(), 0.0);
+    }
+  }
+
+  /**
+   * The output shape, (N, H', W', filters) or (N, filters, H', W'); -1 entries stay -1.
+   *
+   * @throws IllegalArgumentException if the shape does not suit the layer
+   */
+  @Override
+  public int[] outputShape(int... inputShape) {
+    checkInput(inputShape, true);
+    return ImageShapes.outputShape(
+        inputShape, dataFormat, filters, kernelH, kernelW, strideH, strideW, dilationH, dilationW,
+        padding);
+  }
+
+  private void checkInput(int[] shape, boolean channelsMayBeUnknown) {
+    ImageShapes.check(
+        NAME, shape, dataFormat, channelsMayBeUnknown, "kernel",
+        kernelH, kernelW, dilationH, dilationW, padding);
+    int axis = ImageShapes.channelAxis(dataFormat);
+    if (builtShape != null && shape[axis] != builtShape[axis] && shape[axis] != -1) {
+      throw new IllegalArgumentException(
+          NAME + ": expected an input with " + builtShape[axis] + " channels on axis " + axis
+              + " as built for shape " + Shapes.format(builtShape) + ", received shape "
+              + Shapes.format(shape));
+    }
+  }
+
+  // ---------------------------------------------------------------- forward
+
+  /**
+   * The convolution of {@code input}; builds the layer on first use. {@code training} changes
+   * nothing for this layer.
+   *
+   * @throws IllegalArgumentException if the input shape does not suit the layer
+   */
+  @Override
+  public Tensor forward(Tensor input, boolean training) {
+    int[] shape = input.shape();
+    if (builtShape == null) {
+      build(shape);
+    } else {
+      checkInput(shape, false);
+    }
+    ConvGeometry g = ImageShapes.geometry(
+        shape, dataFormat, kernelH, kernelW, strideH, strideW, dilationH, dilationW, padding);
+    int[] outShape = ImageShapes.outputShape(
+        shape, dataFormat, filters, kernelH, kernelW, strideH, strideW, dilationH, dilationW,
+        padding);
+    double[] out = new double[Shapes.size(outShape)];
+    double[] col = new double[g.columnSize()];
+    Conv2dKernels.forward(
+        input.data(), kernel.data(), useBias ? bias.data() : null, g, filters, channelsFirst(),
+        out, col);
+    int last = outShape[3];
+    activation.apply(out, out.length / last, last);
+    cache = new Cache(input, out, outShape, g);
+    return Tensor.wrap(out, outShape);
+  }
+
+  private boolean channelsFirst() {
+    return dataFormat == DataFormat.CHANNELS_FIRST;
+  }
+
+  // ---------------------------------------------------------------- backward
+
+  /**
+   * The gradient with respect to the input of the last forward; also sets the kernel and bias
+   * gradients.
+   *
+   * @throws IllegalStateException if there was no forward yet
+   * @throws IllegalArgumentException if {@code gradOutput} does not have the output's shape
+   */
+  @Override
+  public Tensor backward(Tensor gradOutput) {
+    Cache c = Checks.forwardDone(NAME, cache);
+    Checks.gradShape(NAME, c.outputShape(), gradOutput);
+    double[] dy = gradOutput.toArray();
+    int last = c.outputShape()[3];
+    activation.backward(c.output(), dy, dy.length / last, last);
+    ConvGeometry g = c.geometry();
+    double[] col = new double[g.columnSize()];
+    Conv2dKernels.backwardWeights(
+        c.input().data(), dy, g, filters, channelsFirst(), kernelGrad.data(),
+        useBias ? biasGrad.data() : null, col);
+    double[] dx = new double[c.input().size()];
+    Conv2dKernels.backwardData(dy, kernel.data(), g, filters, channelsFirst(), dx, col);
+    return Tensor.wrap(dx, c.input().shape());
+  }
+
+  // ---------------------------------------------------------------- weights
+
+  /**
+   * Copies of {@code kernel (kh, kw, C, filters)} and {@code bias (filters)}; empty before build.
+   */
+  @Override
+  public List<Tensor> getWeights() {
+    return copies(parameters());
+  }
+
+  /**
+   * Copies in {@code kernel (kh, kw, C, filters)} and, with a bias, {@code bias (filters)}.
+   *
+   * @throws IllegalStateException if the layer is not built
+   * @throws IllegalArgumentException on a wrong count or shape
+   */
+  @Override
+  public void setWeights(List<Tensor> weights) {
+    if (builtShape == null) {
+      throw new IllegalStateException(
+          NAME + ": setWeights needs a built layer; call build(inputShape) first");
+    }
+    if (useBias) {
+      Checks.weights(NAME, weights, kernel.shape(), bias.shape());
+    } else {
+      Checks.weights(NAME, weights, kernel.shape());
+    }
+    List<Tensor> own = parameters();
+    for (int i = 0; i < own.size(); i++) {
+      double[] src = weights.get(i).data();
+      System.arraycopy(src, 0, own.get(i).data(), 0, src.length);
+    }
+  }
+
+  /**
+   * Copies of the kernel and bias gradients of the last backward (zeros before any); empty before
+   * build.
+   */
+  @Override
+  public List<Tensor> getGradients() {
+    return copies(gradients());
+  }
+
+  /** The live kernel and bias; empty before build. */
+  @Override
+  public List<Tensor> parameters() {
+    if (builtShape == null) {
+      return List.of();
+    }
+    return useBias ? List.of(kernel, bias) : List.of(kernel);
+  }
+
+  /** The live kernel and bias gradients; empty before build. */
+  @Override
+  public List<Tensor> gradients() {
+    if (builtShape == null) {
+      return List.of();
+    }
+    return useBias ? List.of(kernelGrad, biasGrad) : List.of(kernelGrad);
+  }
+
+  private static List<Tensor> copies(List<Tensor> tensors) {
+    return tensors.stream().map(Tensor::copy).toList();
+  }
+
+  /**
+   * {@code Conv2D[filters=32, kernel=(3, 3), strides=(1, 1), padding=SAME, dilation=(1, 1),
+   * dataFormat=CHANNELS_LAST, activation=RELU, useBias=true]}.
+   */
+  @Override
+  public String toString() {
+    return NAME + "[filters=" + filters
+        + ", kernel=" + ImageShapes.pair(kernelH, kernelW)
+        + ", strides=" + ImageShapes.pair(strideH, strideW)
+        + ", padding=" + padding
+        + ", dilation=" + ImageShapes.pair(dilationH, dilationW)
+        + ", dataFormat=" + dataFormat
+        + ", activation=" + activation
+        + ", useBias=" + useBias + "]";
+  }
+}

@@ -1,0 +1,66 @@
+package io.github.dropnet.losses;
+
+import io.github.dropnet.Shapes;
+import io.github.dropnet.Tensor;
+
+/**
+ * Argument checks and the probability clipping shared by the losses; every message names the
+ * loss and both shapes.
+ */
+final class LossChecks {
+  /** Keras' {@code backend.epsilon()}: probabilities are clipped to {@code [EPSILON, 1 - EPSILON]}. */
+  static final double EPSILON = 1e-7;
+
+  private LossChecks() {}
+
+  /** {@code p} clipped to {@code [EPSILON, 1 - EPSILON]}. */
+  static double clip(double p) {
+    return p < EPSILON ? EPSILON : (p > 1 - EPSILON ? 1 - EPSILON : p);
+  }
+
+  /**
+   * True where the clip is active, so the gradient is zero (TensorFlow's clip passes the gradient
+   * on the bounds themselves).
+   */
+  static boolean clipped(double p) {
+    return p < EPSILON || p > 1 - EPSILON;
+  }
+
+  /** Requires both tensors to be non-null and non-empty, of the same shape. */
+  static void sameShape(String loss, Tensor yPred, Tensor yTrue) {
+    notNull(loss, yPred, yTrue);
+    if (!Shapes.same(yPred.shape(), yTrue.shape())) {
+      throw new IllegalArgumentException(
+          loss + ": yPred and yTrue must have the same shape, received yPred "
+              + Shapes.format(yPred.shape()) + " and yTrue " + Shapes.format(yTrue.shape()));
+    }
+    if (yPred.size() == 0) {
+      throw new IllegalArgumentException(
+          loss + ": expected at least one element, received yPred " + Shapes.format(yPred.shape())
+              + " and yTrue " + Shapes.format(yTrue.shape()));
+    }
+  }
+
+  /**
+   * Requires {@code yPred} of rank >= 1 with classes on its last axis and at least one row, and
+   * returns the number of classes.
+   */
+  static int classes(String loss, Tensor yPred, Tensor yTrue) {
+    if (yPred.rank() < 1 || yPred.size() == 0) {
+      throw new IllegalArgumentException(
+          loss + ": expected yPred of rank >= 1 with classes on the last axis and at least one"
+              + " row, received yPred " + Shapes.format(yPred.shape()) + " and yTrue "
+              + Shapes.format(yTrue.shape()));
+    }
+    return yPred.dim(-1);
+  }
+
+  static void notNull(String loss, Tensor yPred, Tensor yTrue) {
+    if (yPred == null || yTrue == null) {
+      throw new IllegalArgumentException(
+          loss + ": yPred and yTrue must not be null, received yPred "
+              + (yPred == null ? "null" : Shapes.format(yPred.shape())) + " and yTrue "
+              + (yTrue == null ? "null" : Shapes.format(yTrue.shape())));
+    }
+  }
+}

@@ -1,0 +1,62 @@
+package io.github.dropnet.optimizers;
+
+/**
+ * A learning rate that decays exponentially with the step (Keras {@code ExponentialDecay}).
+ *
+ * <h2>Semantics</h2>
+ * {@code rate(step) = initialLearningRate * decayRate^(step / decaySteps)}, where the exponent
+ * is rounded down to an integer when {@code staircase} is true (the rate then drops every
+ * {@code decaySteps} steps).
+ *
+ * <h2>Example</h2>
+ * <pre>{@code
+ * new ExponentialDecay(0.1, 1000, 0.5, true);   // 0.1 for steps 0..999, 0.05 from 1000, ...
+ * }</pre>
+ *
+ * <p>Thread safety: immutable.
+ */
+public final class ExponentialDecay implements LearningRateSchedule {
+  private static final String NAME = "ExponentialDecay";
+
+  private final double initialLearningRate;
+  private final long decaySteps;
+  private final double decayRate;
+  private final boolean staircase;
+
+  /** Continuous decay ({@code staircase == false}), the Keras default. */
+  public ExponentialDecay(double initialLearningRate, long decaySteps, double decayRate) {
+    this(initialLearningRate, decaySteps, decayRate, false);
+  }
+
+  /**
+   * @param initialLearningRate the rate at step 0, finite and {@code >= 0}
+   * @param decaySteps the number of steps over which the rate is multiplied by
+   *     {@code decayRate}, {@code > 0}
+   * @param decayRate the factor per {@code decaySteps} steps, finite and {@code >= 0}
+   * @param staircase true to decay in discrete jumps every {@code decaySteps} steps
+   * @throws IllegalArgumentException naming the argument that is out of range
+   */
+  public ExponentialDecay(
+      double initialLearningRate, long decaySteps, double decayRate, boolean staircase) {
+    this.initialLearningRate =
+        Args.nonNegative(NAME, "initialLearningRate", initialLearningRate);
+    this.decaySteps = Args.positive(NAME, "decaySteps", decaySteps);
+    this.decayRate = Args.nonNegative(NAME, "decayRate", decayRate);
+    this.staircase = staircase;
+  }
+
+  @Override
+  public double rate(long step) {
+    double p = (double) step / decaySteps;
+    if (staircase) {
+      p = Math.floor(p);
+    }
+    return initialLearningRate * Math.pow(decayRate, p);
+  }
+
+  @Override
+  public String toString() {
+    return NAME + "[initialLearningRate=" + initialLearningRate + ", decaySteps=" + decaySteps
+        + ", decayRate=" + decayRate + ", staircase=" + staircase + "]";
+  }
+}

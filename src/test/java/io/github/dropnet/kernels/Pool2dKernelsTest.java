@@ -1,0 +1,119 @@
+package io.github.dropnet.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Max pooling against the direct loops of {@link ReferenceConv}. */
+class Pool2dKernelsTest {
+
+  /** n, h, w, c, ph, pw, sh, sw. */
+  private static final int[][] CASES = {
+    {2, 5, 7, 2, 2, 2, 2, 2},
+    {1, 7, 6, 3, 3, 3, 2, 2},
+    {2, 5, 7, 2, 2, 3, 1, 2},
+    {1, 7, 5, 2, 2, 2, 1, 1},
+    {1, 1, 1, 7, 1, 1, 1, 1},
+    {1, 33, 7, 1, 3, 2, 2, 3},
+    {2, 7, 33, 3, 7, 1, 3, 1},
+    {1, 3, 3, 1, 5, 4, 1, 1},
+    {1, 6, 6, 2, 2, 2, 3, 3},
+    {3, 9, 8, 1, 4, 3, 3, 2},
+  };
+
+  static Stream<Arguments> configurations() {
+    List<Arguments> out = new ArrayList<>();
+    for (int[] k : CASES) {
+      for (boolean same : new boolean[] {false, true}) {
+        for (boolean channelsFirst : new boolean[] {false, true}) {
+          ReferenceConv ref = new ReferenceConv(
+              k[0], k[1], k[2], k[3], k[4], k[5], k[6], k[7], 1, 1, same, channelsFirst);
+          if (ref.oh > 0 && ref.ow > 0) {
+            out.add(Arguments.of(ref));
+          }
+        }
+      }
+    }
+    return out.stream();
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("configurations")
+  void matchesDirectLoops(ReferenceConv ref) {
+    SplittableRandom rng = new SplittableRandom(ref.toString().hashCode());
+    double[] x = new double[ref.n * ref.h * ref.w * ref.c];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = rng.nextDouble(-1, 1) - 2; // all negative: a padding cell of 0 would win
+    }
+    double[][] expected = ref.maxPool(x);
+    int size = expected[0].length;
+    double[] y = new double[size];
+    int[] argmax = new int[size];
+    Pool2dKernels.maxForward(x, ref.geometry(), ref.channelsFirst, y, argmax);
+    assertArrayEquals(expected[0], y, "forward " + ref);
+    for (int p = 0; p < size; p++) {
+      assertEquals((int) expected[1][p], argmax[p], "argmax " + p + " " + ref);
+    }
+
+    double[] dy = new double[size];
+    double[] dxExpected = new double[x.length];
+    for (int p = 0; p < size; p++) {
+      dy[p] = rng.nextDouble(-1, 1);
+      dxExpected[(int) expected[1][p]] += dy[p];
+    }
+    double[] dx = new double[x.length];
+    Arrays.fill(dx, Double.NaN);
+    Pool2dKernels.maxBackward(dy, argmax, dx);
+    assertArrayEquals(dxExpected, dx, 1e-15, "backward " + ref);
+  }
+
+  @Test
+  void tiesGoToTheFirstMaximumInWindowOrder() {
+    // one 3x3 image of equal values, 2x2 windows with stride 1 (overlapping)
+    double[] x = new double[9];
+    Arrays.fill(x, 0.5);
+    ConvGeometry g = ConvGeometry.of(1, 1, 3, 3, 2, 2, 1, 1, 1, 1, false);
+    double[] y = new double[4];
+    int[] argmax = new int[4];
+    Pool2dKernels.maxForward(x, g, false, y, argmax);
+    assertArrayEquals(new int[] {0, 1, 3, 4}, argmax); // each window's top-left element
+    double[] dx = new double[9];
+    Pool2dKernels.maxBackward(new double[] {1, 2, 3, 4}, argmax, dx);
+    assertArrayEquals(new double[] {1, 2, 0, 3, 4, 0, 0, 0, 0}, dx);
+  }
+
+  @Test
+  void overlappingWindowsSumTheGradientOfASharedMaximum() {
+    // the centre of a 3x3 image is the maximum of all four overlapping 2x2 windows
+    double[] x = {0, 0, 0, 0, 9, 0, 0, 0, 0};
+    ConvGeometry g = ConvGeometry.of(1, 1, 3, 3, 2, 2, 1, 1, 1, 1, false);
+    double[] y = new double[4];
+    int[] argmax = new int[4];
+    Pool2dKernels.maxForward(x, g, true, y, argmax);
+    assertArrayEquals(new double[] {9, 9, 9, 9}, y);
+    double[] dx = new double[9];
+    Pool2dKernels.maxBackward(new double[] {1, 2, 3, 4}, argmax, dx);
+    assertArrayEquals(new double[] {0, 0, 0, 0, 10, 0, 0, 0, 0}, dx);
+  }
+
+  @Test
+  void samePaddingCellsNeverWinAgainstNegativeValues() {
+    // 3x3 pool, stride 1, SAME on a 1x2 row of negatives: padding all around
+    double[] x = {-3, -7};
+    ConvGeometry g = ConvGeometry.of(1, 1, 1, 2, 3, 3, 1, 1, 1, 1, true);
+    double[] y = new double[2];
+    int[] argmax = new int[2];
+    Pool2dKernels.maxForward(x, g, false, y, argmax);
+    assertArrayEquals(new double[] {-3, -3}, y);
+    assertArrayEquals(new int[] {0, 0}, argmax);
+  }
+}

@@ -1,0 +1,56 @@
+package io.github.dropnet.layers;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.github.dropnet.Tensor;
+import io.github.dropnet.testing.GradientCheck;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A multivariate time series as a one-channel image, (N, 1, 100, 2) channels first, through a
+ * Conv2D with 64 filters of (11, 2) and a MaxPool2D of (2, 1): Keras gives (None, 64, 90, 1) and
+ * then (None, 64, 45, 1).
+ */
+class ConvPoolChainTest {
+
+  private static Conv2D conv() {
+    return new Conv2D(64, 11, 2).strides(1, 1).dataFormat(DataFormat.CHANNELS_FIRST).seed(2017);
+  }
+
+  private static MaxPool2D pool() {
+    return new MaxPool2D(2, 1).dataFormat(DataFormat.CHANNELS_FIRST);
+  }
+
+  @Test
+  void outputShapesChainWithAnUnknownBatch() {
+    int[] afterConv = conv().outputShape(-1, 1, 100, 2);
+    assertArrayEquals(new int[] {-1, 64, 90, 1}, afterConv);
+    assertArrayEquals(new int[] {-1, 64, 45, 1}, pool().outputShape(afterConv));
+  }
+
+  @Test
+  void forwardGivesTheChainedShapesForBatches3And64() {
+    Conv2D conv = conv();
+    MaxPool2D pool = pool();
+    conv.build(-1, 1, 100, 2);
+    pool.build(conv.outputShape(-1, 1, 100, 2));
+    for (int n : new int[] {3, 64}) {
+      Tensor x = GradientCheck.random(n, n, 1, 100, 2);
+      Tensor c = conv.forward(x, false);
+      assertArrayEquals(new int[] {n, 64, 90, 1}, c.shape());
+      Tensor y = pool.forward(c, false);
+      assertArrayEquals(new int[] {n, 64, 45, 1}, y.shape());
+      for (int b = 0; b < n; b++) {
+        for (int f = 0; f < 64; f++) {
+          for (int i = 0; i < 45; i++) {
+            double expected = Math.max(c.get(b, f, 2 * i, 0), c.get(b, f, 2 * i + 1, 0));
+            assertEquals(expected, y.get(b, f, i, 0));
+          }
+        }
+      }
+      Tensor dx = conv.backward(pool.backward(Tensor.ones(y.shape())));
+      assertArrayEquals(x.shape(), dx.shape());
+    }
+  }
+}
