@@ -1,9 +1,10 @@
 package io.github.dropnet.models;
 
-import io.github.dropnet.Shapes;
 import io.github.dropnet.Tensor;
+import io.github.dropnet.losses.Loss;
+import io.github.dropnet.losses.Metrics;
 
-/** The accuracy metrics of {@link Metric}; immutable. */
+/** The accuracy metrics of {@link Metric}, computed by {@link Metrics}; immutable. */
 final class Accuracy implements Metric {
   private enum Kind { AUTO, CATEGORICAL, SPARSE_CATEGORICAL, BINARY }
 
@@ -16,11 +17,18 @@ final class Accuracy implements Metric {
   private final Kind kind;
   private final String name;
   private final double threshold;
+  /** The loss "accuracy" follows, or null to decide from the shapes. */
+  private final Loss loss;
 
   private Accuracy(Kind kind, String name, double threshold) {
+    this(kind, name, threshold, null);
+  }
+
+  private Accuracy(Kind kind, String name, double threshold, Loss loss) {
     this.kind = kind;
     this.name = name;
     this.threshold = threshold;
+    this.loss = loss;
   }
 
   static Accuracy binary(double threshold) {
@@ -57,19 +65,32 @@ final class Accuracy implements Metric {
     return name;
   }
 
+  /**
+   * This accuracy as compiled with {@code loss}: Keras' "accuracy" follows a cross-entropy loss
+   * when there is one (binary accuracy on logits then thresholds at 0); other metrics are kept.
+   */
+  Accuracy forLoss(Loss loss) {
+    return kind == Kind.AUTO && Metrics.hasAccuracy(loss)
+        ? new Accuracy(kind, name, threshold, loss)
+        : this;
+  }
+
   @Override
   public double compute(Tensor yPred, Tensor yTrue) {
+    if (loss != null) {
+      return Metrics.accuracy(loss, yPred, yTrue);
+    }
     switch (resolve(yPred.shape(), yTrue.shape())) {
       case CATEGORICAL:
-        return categorical(yPred, yTrue);
+        return Metrics.categoricalAccuracy(yPred, yTrue);
       case SPARSE_CATEGORICAL:
-        return sparse(yPred, yTrue);
+        return Metrics.sparseCategoricalAccuracy(yPred, yTrue);
       default:
-        return binary(yPred, yTrue);
+        return Metrics.binaryAccuracy(yPred, yTrue, threshold);
     }
   }
 
-  /** Keras' choice for "accuracy" (keras/src/trainers/compile_utils.py, get_metric). */
+  /** Keras 3's choice for "accuracy" from the shapes (keras/src/trainers/compile_utils.py). */
   private Kind resolve(int[] pred, int[] target) {
     if (kind != Kind.AUTO) {
       return kind;
@@ -83,71 +104,6 @@ final class Accuracy implements Metric {
       return Kind.SPARSE_CATEGORICAL;
     }
     return Kind.CATEGORICAL;
-  }
-
-  private double categorical(Tensor yPred, Tensor yTrue) {
-    if (yPred.rank() < 1 || !Shapes.same(yPred.shape(), yTrue.shape())) {
-      throw shapes("one-hot targets of the predictions' shape", yPred, yTrue);
-    }
-    int classes = yPred.dim(-1);
-    int rows = yPred.size() / Math.max(classes, 1);
-    int hits = 0;
-    for (int r = 0; r < rows; r++) {
-      if (argmax(yPred.data(), r * classes, classes) == argmax(yTrue.data(), r * classes, classes)) {
-        hits++;
-      }
-    }
-    return (double) hits / rows;
-  }
-
-  private double sparse(Tensor yPred, Tensor yTrue) {
-    if (yPred.rank() < 1) {
-      throw shapes("predictions of rank >= 1", yPred, yTrue);
-    }
-    int classes = yPred.dim(-1);
-    int rows = yPred.size() / Math.max(classes, 1);
-    if (yTrue.size() != rows) {
-      throw shapes("one class index per row of the predictions", yPred, yTrue);
-    }
-    int hits = 0;
-    for (int r = 0; r < rows; r++) {
-      if (argmax(yPred.data(), r * classes, classes) == yTrue.data()[r]) {
-        hits++;
-      }
-    }
-    return (double) hits / rows;
-  }
-
-  private double binary(Tensor yPred, Tensor yTrue) {
-    if (yPred.size() != yTrue.size()) {
-      throw shapes("targets with as many elements as the predictions", yPred, yTrue);
-    }
-    double[] p = yPred.data();
-    double[] t = yTrue.data();
-    int hits = 0;
-    for (int i = 0; i < p.length; i++) {
-      if ((p[i] > threshold ? 1.0 : 0.0) == t[i]) {
-        hits++;
-      }
-    }
-    return (double) hits / p.length;
-  }
-
-  /** The index of the first largest of {@code n} values from {@code offset} (NumPy's argmax). */
-  private static int argmax(double[] v, int offset, int n) {
-    int best = 0;
-    for (int k = 1; k < n; k++) {
-      if (v[offset + k] > v[offset + best]) {
-        best = k;
-      }
-    }
-    return best;
-  }
-
-  private IllegalArgumentException shapes(String expected, Tensor yPred, Tensor yTrue) {
-    return new IllegalArgumentException(
-        name + ": expected " + expected + ", received y_pred " + Shapes.format(yPred.shape())
-            + " and y_true " + Shapes.format(yTrue.shape()));
   }
 
   @Override

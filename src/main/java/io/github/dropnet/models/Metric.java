@@ -11,12 +11,13 @@ import io.github.dropnet.Tensor;
  * {@link #name()}, and under {@code "val_" + name()} for the validation data.
  *
  * <h2>Accuracy</h2>
- * {@link #accuracy()} chooses its form from the shapes of each batch, as Keras does for the string
- * {@code "accuracy"}: binary when the predictions have one column (or are rank 1), sparse
- * categorical when the targets have a lower rank than the predictions or one column against
- * several, categorical (one-hot targets) otherwise. Binary accuracy thresholds the predictions
- * with {@code y_pred > 0.5}, also as Keras does, which assumes probabilities: a model that outputs
- * logits should use {@link #binaryAccuracy(double) binaryAccuracy(0)}.
+ * {@link #accuracy()}, Keras' {@code "accuracy"}, follows the loss it is compiled with when that is
+ * one of the cross-entropies ({@link io.github.dropnet.losses.Metrics#accuracy}): categorical,
+ * sparse categorical, or binary with threshold 0.5 on probabilities and 0 on logits. With any other
+ * loss it chooses its form from the shapes of each batch, as Keras 3 does: binary (threshold 0.5)
+ * when the predictions have one column (or are rank 1), sparse categorical when the targets have a
+ * lower rank than the predictions or one column against several, categorical otherwise. The
+ * specific accuracies compute what their names say whatever the loss.
  *
  * <p>Thread safety: the metrics of this interface's factories are stateless and may be shared.
  */

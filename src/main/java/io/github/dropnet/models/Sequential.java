@@ -33,8 +33,9 @@ import java.util.SplittableRandom;
  * {@link #build} builds the layers in order, each with the output shape of the one before. A
  * model that is not built builds itself on its first {@code forward}, {@code predict},
  * {@code evaluate} or {@code fit}, from the input's shape with the batch size left open (-1).
- * A layer added to a built model is built at once. The model builds its layers: do not build a
- * layer yourself before adding it.
+ * A layer added to a built model is built at once. The layers of this library ignore a second
+ * build for a compatible shape, so a layer built (and given weights) before it is added keeps its
+ * weights.
  *
  * <h2>As a layer</h2>
  * {@code forward} runs the layers in order and {@code backward} in reverse; the weights, the
@@ -358,7 +359,9 @@ public final class Sequential implements Layer, Stochastic {
               + optimizer + ", loss=" + loss);
     }
     List<String> names = new ArrayList<>(List.of("loss"));
-    for (Metric m : metrics) {
+    Metric[] bound = metrics.clone();
+    for (int i = 0; i < bound.length; i++) {
+      Metric m = bound[i];
       if (m == null) {
         throw new IllegalArgumentException("Sequential.compile: metrics must not be null");
       }
@@ -367,13 +370,19 @@ public final class Sequential implements Layer, Stochastic {
             "Sequential.compile: two values would be reported as \"" + m.name() + "\"");
       }
       names.add(m.name());
+      if (m instanceof Accuracy) {
+        bound[i] = ((Accuracy) m).forLoss(loss);
+      }
     }
     this.optimizer = optimizer;
     this.loss = loss;
-    this.metrics = List.of(metrics);
+    this.metrics = List.of(bound);
   }
 
-  /** The metrics given to {@link #compile}, in order (unmodifiable; empty before compile). */
+  /**
+   * The metrics given to {@link #compile}, in order (unmodifiable; empty before compile);
+   * {@link Metric#accuracy()} as bound to the loss.
+   */
   public List<Metric> metrics() {
     return metrics;
   }
