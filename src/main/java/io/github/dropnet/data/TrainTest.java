@@ -1,0 +1,20 @@
+package io.github.dropnet.data;
+
+import java.util.Objects;
+
+/**
+ * Two datasets with the same kind of rows: a training set and a test (or validation) set, as
+ * returned by {@link FashionMnist#load}, {@link SyntheticImages#load} and {@link Dataset#split}.
+ *
+ * <p>Immutable; as thread-safe as the two datasets it holds.
+ *
+ * @param train the rows to fit on
+ * @param test the held-out rows
+ */
+public record TrainTest(Dataset train, Dataset test) {
+  /** @throws NullPointerException if either is null */
+  public TrainTest {
+    Objects.requireNonNull(train, "TrainTest: train");
+    Objects.requireNonNull(test, "TrainTest: test");
+  }
+}

@@ -1,0 +1,546 @@
+package io.github.dropnet.layers;
+
+import io.github.dropnet.Shapes;
+import io.github.dropnet.Tensor;
+import io.github.dropnet.kernels.DropoutKernels;
+import io.github.dropnet.kernels.DropoutMask;
+import io.github.dropnet.kernels.Rng;
+import java.util.List;
+import java.util.OptionalLong;
+
+/**
+ * Randomly zeroes a fraction {@code rate} of its input's units during training and scales the
+ * others so the expected value is unchanged; the identity at inference (Keras {@code Dropout},
+ * Srivastava et al., 2014).
+ *
+ * <h2>Semantics</h2>
+ * {@code rate} is the fraction of units <em>dropped</em> (not kept), {@code 0 <= rate <= 1}. In
+ * training a fresh mask {@code m}, with {@code m = 0} (drop) with probability {@code rate} and
+ * {@code m = 1} (keep) otherwise, independently for each element of the noise shape, multiplies
+ * the input:
+ * <table>
+ *   <caption>Output and input gradient by scaling and mode</caption>
+ *   <tr><th>{@link Scaling}</th><th>training</th><th>inference</th></tr>
+ *   <tr><td>{@link Scaling#INVERTED INVERTED} (default)</td>
+ *       <td>{@code y = x * m / (1 - rate)}, {@code dx = dy * m / (1 - rate)}</td>
+ *       <td>{@code y = x}, {@code dx = dy}</td></tr>
+ *   <tr><td>{@link Scaling#AT_INFERENCE AT_INFERENCE}</td>
+ *       <td>{@code y = x * m}, {@code dx = dy * m}</td>
+ *       <td>{@code y = x * (1 - rate)}, {@code dx = dy * (1 - rate)}</td></tr>
+ * </table>
+ * A kept element is {@code x * (1 / (1 - rate))}, the scale rounded once as TensorFlow computes
+ * it (for rate 0.5 the scale is exactly 2). A dropped element is written as {@code 0.0}, never
+ * computed as {@code x * 0}, so an infinite or NaN input at a dropped position gives 0 (Keras'
+ * {@code where(keep, x * scale, 0)}).
+ *
+ * <h2>Noise shape</h2>
+ * By default every element gets its own mask value. A noise shape, of the input's rank, draws the
+ * mask at a smaller shape and broadcasts it (NumPy rules) over the input: each entry is
+ * {@code -1} (one mask value per index of that axis: take the input's size, as Keras'
+ * {@code None}), {@code 1} (one mask value shared along the whole axis) or the input's size on
+ * that axis. For an input of shape {@code (batch, timesteps, features) = (2, 3, 4)}, noise shape
+ * {@code (2, 1, 4)} (or {@code (-1, 1, -1)}, which also fits any batch size and feature count)
+ * draws one mask value per (sample, feature) and shares it across the three timesteps:
+ * <pre>{@code
+ * mask drawn at (2, 1, 4):   [[[1, 1, 1, 0]],     broadcast to (2, 3, 4):   [[[1, 1, 1, 0],
+ *                             [[1, 0, 0, 1]]]                                 [1, 1, 1, 0],
+ *                                                                             [1, 1, 1, 0]],
+ *                                                                            [[1, 0, 0, 1],
+ *                                                                             [1, 0, 0, 1],
+ *                                                                             [1, 0, 0, 1]]]
+ * }</pre>
+ * so a feature is either kept at every timestep of a sample or dropped at every one. Spatial
+ * dropout ({@link #spatial1D(double, DataFormat) spatial1D}, {@link #spatial2D(double, DataFormat)
+ * spatial2D}, {@link #spatial3D(double, DataFormat) spatial3D}) is this with a noise shape that
+ * keeps the batch and channel axes and is 1 on the others: whole feature maps are dropped.
+ *
+ * <p>The mask is kept at the noise shape, never at the input's shape, at one bit per noise
+ * element, and only from a training forward to its backward.
+ *
+ * <h2>Scaling</h2>
+ * {@link Scaling#INVERTED} (Keras, PyTorch, the default) scales during training so inference is
+ * free; {@link Scaling#AT_INFERENCE} is the original form of Hinton et al. (2012) and Srivastava
+ * et al. (2014): training only masks, inference multiplies by the keep probability. Both give a
+ * layer whose expected training output equals its inference output.
+ *
+ * <h2>Limits</h2>
+ * {@code rate == 1} gives exact zeros (even for infinite inputs) and a zero gradient, in both
+ * modes and scalings. {@code rate == 0} is exactly the identity in every mode: the input itself is
+ * returned, and no random numbers are drawn (the stream does not advance).
+ *
+ * <h2>Backward</h2>
+ * {@link #backward backward} uses the mask of the last forward. Backward releases that mask,
+ * so after a training forward exactly one backward may follow; a second one throws
+ * {@link IllegalStateException} (as PyTorch without {@code retain_graph}) rather than silently
+ * reusing or inventing a mask. After an inference forward, which needs no mask, backward may be
+ * called any number of times.
+ *
+ * <h2>Determinism</h2>
+ * A layer's masks form one stream: the {@code k}-th training forward ({@code k = 0, 1, ...})
+ * that draws a mask uses a counter-based key derived from {@code (seed, k)}, and the bit of
+ * noise element {@code i} (in row-major order of the resolved noise shape) is a pure function of
+ * that key and {@code i}: 32 bits of a SplitMix64 hash of them, compared with
+ * {@code rate * 2^32}, so {@code P(drop)} is the rate to within {@code 2^-33}. So a seeded layer
+ * gives the same sequence of masks in every run, on any machine and whatever the thread count,
+ * while successive calls give new masks. An unseeded layer takes a fresh seed when constructed,
+ * so two unseeded layers, or two runs, differ.
+ * {@link #reseed} restarts the stream as if the layer had been created with {@code .seed(seed)}.
+ * Inference forwards, and training forwards at rate 0 or 1, do not advance the stream.
+ *
+ * <h2>Monte Carlo dropout</h2>
+ * {@code forward(x, true)} keeps dropout on whatever else is going on, including at prediction
+ * time. Averaging several such predictions estimates the predictive mean and its spread (Gal and
+ * Ghahramani, 2016), which Keras users get with a permanently-on dropout layer
+ * ({@code Lambda(lambda x: K.dropout(x, level=rate))}) or {@code model(x, training=True)}:
+ * <pre>{@code
+ * Dropout drop = new Dropout(0.3).seed(7);
+ * Tensor sum = Tensor.zeros(x.shape());
+ * for (int t = 0; t < 100; t++) {
+ *   sum = sum.add(drop.forward(x, true));  // a new mask on every call
+ * }
+ * Tensor mean = sum.mul(1.0 / 100);          // about x: the scaling keeps the mean
+ * }</pre>
+ * {@code Sequential.predict(x, true)} does the same for a whole model; {@link #reseed} makes a
+ * Monte Carlo run repeatable.
+ *
+ * <h2>Thread safety</h2>
+ * Inference ({@code forward(x, false)}) on a built layer is safe from many threads at once and
+ * changes nothing the output depends on. Training forwards (Monte Carlo ones included), backward,
+ * {@link #reseed} and the setters are confined to one thread at a time: a training forward
+ * advances the stream and keeps the mask for backward. For Monte Carlo predictions on several
+ * threads, give each thread its own layer with its own seed.
+ *
+ * <h2>Shapes</h2>
+ * Input: any shape (as Keras' Dropout, the layer has no input spec); with a noise shape, of the
+ * noise shape's rank and fitting it. Output: the input's shape. No weights.
+ *
+ * <h2>Errors</h2>
+ * {@link IllegalArgumentException}, naming the layer and the value received: a rate outside
+ * [0, 1] or NaN; a noise shape entry below -1 (at construction); a noise shape whose rank differs
+ * from the input's or whose entry is neither -1, 1 nor the input's size (naming both shapes; at
+ * {@link #build build} for the input's fixed sizes, at {@link #forward forward} for the rest); a
+ * gradient whose shape is not the last output's. {@link IllegalStateException}: a setter after
+ * the layer is built; backward before any forward, or a second backward after one training
+ * forward.
+ *
+ * <h2>Example</h2>
+ * <pre>{@code
+ * Dropout drop = new Dropout(0.5, -1, 1, -1).seed(42);   // one mask per (sample, feature)
+ * Tensor x = Tensor.ones(2, 3, 4);
+ * Tensor y = drop.forward(x, true);     // each y[b, :, f] is all 2.0 or all 0.0
+ * Tensor dx = drop.backward(Tensor.ones(2, 3, 4));   // the same mask, scaled by 2
+ * drop.forward(x, false);               // returns x itself
+ * }</pre>
+ */
+public final class Dropout implements Layer, Stochastic {
+
+  /** When dropout rescales: during training (the default) or at inference. */
+  public enum Scaling {
+    /**
+     * Inverted dropout (Keras, PyTorch): training {@code y = x * m / (1 - rate)}, inference
+     * {@code y = x}.
+     */
+    INVERTED,
+    /**
+     * The original form: training {@code y = x * m}, inference {@code y = x * (1 - rate)}, the
+     * expected training output.
+     */
+    AT_INFERENCE
+  }
+
+  private static final String NAME = "Dropout";
+
+  private final double rate;
+  /** The noise shape as given, {@code null} for the input's full shape. */
+  private final int[] noiseShape;
+  private Scaling scaling = Scaling.INVERTED;
+  private long seed = Rng.freshSeed();
+  private boolean seeded;
+  /** The number of training forwards that drew a mask since the seed was set. */
+  private long calls;
+  private boolean built;
+
+  /** The plan of the last training input shape, reused while the shape does not change. */
+  private int[] planShape;
+  private DropoutKernels.Plan plan;
+
+  /** What the last forward left for backward; {@code null} before the first forward. */
+  private volatile Pass last;
+
+  /**
+   * Dropout of the given rate, with a mask over the input's full shape.
+   *
+   * @param rate the fraction of units dropped, in [0, 1]
+   * @throws IllegalArgumentException if the rate is outside [0, 1] or NaN
+   */
+  public Dropout(double rate) {
+    this.rate = Checks.rate(NAME, "rate", rate);
+    this.noiseShape = null;
+  }
+
+  /**
+   * Dropout of the given rate whose mask is drawn at {@code noiseShape} and broadcast over the
+   * input (see the class documentation).
+   *
+   * @param rate the fraction of units dropped, in [0, 1]
+   * @param noiseShape the mask's shape, of the input's rank: each entry -1 (the input's size), 1
+   *     (shared along that axis) or the input's size; {@code null} means the input's full shape,
+   *     as {@link #Dropout(double)}
+   * @throws IllegalArgumentException if the rate is outside [0, 1] or NaN, or an entry of the
+   *     noise shape is below -1
+   */
+  public Dropout(double rate, int... noiseShape) {
+    this.rate = Checks.rate(NAME, "rate", rate);
+    if (noiseShape != null) {
+      for (int ax = 0; ax < noiseShape.length; ax++) {
+        if (noiseShape[ax] < -1) {
+          throw new IllegalArgumentException(
+              NAME + ": noise shape entries must be -1 (the input's size), 1 (shared) or the"
+                  + " input's size, received " + noiseShape[ax] + " on axis " + ax
+                  + " of the noise shape " + Shapes.format(noiseShape));
+        }
+      }
+    }
+    this.noiseShape = noiseShape == null ? null : noiseShape.clone();
+  }
+
+  /**
+   * Spatial dropout for 1-D data, Keras' {@code SpatialDropout1D}: drops whole channels. Noise
+   * shape {@code (-1, 1, -1)} for {@code (N, steps, C)} ({@code CHANNELS_LAST}) or
+   * {@code (-1, -1, 1)} for {@code (N, C, steps)} ({@code CHANNELS_FIRST}).
+   *
+   * @param rate the fraction of channels dropped, in [0, 1]
+   * @param format where the channel axis is
+   * @return a new, unbuilt layer
+   * @throws IllegalArgumentException if the rate is outside [0, 1] or NaN, or the format is null
+   */
+  public static Dropout spatial1D(double rate, DataFormat format) {
+    return new Dropout(rate, spatialNoise(3, format));
+  }
+
+  /** {@link #spatial1D(double, DataFormat)} for channels-last data. */
+  public static Dropout spatial1D(double rate) {
+    return spatial1D(rate, DataFormat.CHANNELS_LAST);
+  }
+
+  /**
+   * Spatial dropout for images, Keras' {@code SpatialDropout2D}: drops whole feature maps. Noise
+   * shape {@code (-1, 1, 1, -1)} for {@code (N, H, W, C)} ({@code CHANNELS_LAST}) or
+   * {@code (-1, -1, 1, 1)} for {@code (N, C, H, W)} ({@code CHANNELS_FIRST}).
+   *
+   * @param rate the fraction of feature maps dropped, in [0, 1]
+   * @param format where the channel axis is
+   * @return a new, unbuilt layer
+   * @throws IllegalArgumentException if the rate is outside [0, 1] or NaN, or the format is null
+   */
+  public static Dropout spatial2D(double rate, DataFormat format) {
+    return new Dropout(rate, spatialNoise(4, format));
+  }
+
+  /** {@link #spatial2D(double, DataFormat)} for channels-last images. */
+  public static Dropout spatial2D(double rate) {
+    return spatial2D(rate, DataFormat.CHANNELS_LAST);
+  }
+
+  /**
+   * Spatial dropout for volumes, Keras' {@code SpatialDropout3D}: drops whole feature volumes.
+   * Noise shape {@code (-1, 1, 1, 1, -1)} for {@code (N, D, H, W, C)} ({@code CHANNELS_LAST}) or
+   * {@code (-1, -1, 1, 1, 1)} for {@code (N, C, D, H, W)} ({@code CHANNELS_FIRST}).
+   *
+   * @param rate the fraction of feature volumes dropped, in [0, 1]
+   * @param format where the channel axis is
+   * @return a new, unbuilt layer
+   * @throws IllegalArgumentException if the rate is outside [0, 1] or NaN, or the format is null
+   */
+  public static Dropout spatial3D(double rate, DataFormat format) {
+    return new Dropout(rate, spatialNoise(5, format));
+  }
+
+  /** {@link #spatial3D(double, DataFormat)} for channels-last volumes. */
+  public static Dropout spatial3D(double rate) {
+    return spatial3D(rate, DataFormat.CHANNELS_LAST);
+  }
+
+  private static int[] spatialNoise(int rank, DataFormat format) {
+    Checks.notNull(NAME, "data format", format);
+    int[] noise = new int[rank];
+    java.util.Arrays.fill(noise, 1);
+    noise[0] = -1;
+    noise[format == DataFormat.CHANNELS_LAST ? rank - 1 : 1] = -1;
+    return noise;
+  }
+
+  /**
+   * Seeds the layer's random stream, for masks that repeat from run to run.
+   *
+   * @return this layer
+   * @throws IllegalStateException if the layer is already built
+   */
+  public Dropout seed(long seed) {
+    Checks.notBuilt(NAME, built, "seed");
+    this.seed = seed;
+    this.seeded = true;
+    this.calls = 0;
+    return this;
+  }
+
+  /**
+   * Chooses when the layer rescales; {@link Scaling#INVERTED} by default.
+   *
+   * @return this layer
+   * @throws IllegalArgumentException if {@code scaling} is null
+   * @throws IllegalStateException if the layer is already built
+   */
+  public Dropout scaling(Scaling scaling) {
+    Checks.notBuilt(NAME, built, "scaling");
+    this.scaling = Checks.notNull(NAME, "scaling", scaling);
+    return this;
+  }
+
+  /** Restarts the random stream as if the layer had been created with {@code .seed(seed)}. */
+  @Override
+  public void reseed(long seed) {
+    this.seed = seed;
+    this.seeded = true;
+    this.calls = 0;
+  }
+
+  /** The fraction of units dropped in training. */
+  public double rate() {
+    return rate;
+  }
+
+  /**
+   * A copy of the noise shape as given (with its -1 entries), or {@code null} when the mask has
+   * the input's full shape (Keras' {@code noise_shape=None}); {@code new Dropout(d.rate(),
+   * d.noiseShape())} has the same configuration.
+   */
+  public int[] noiseShape() {
+    return noiseShape == null ? null : noiseShape.clone();
+  }
+
+  /** When the layer rescales. */
+  public Scaling scaling() {
+    return scaling;
+  }
+
+  /** The seed given to {@link #seed(long)} or {@link #reseed}, or empty for an unseeded layer. */
+  public OptionalLong seed() {
+    return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
+  }
+
+  /**
+   * Checks the noise shape against the input shape's fixed entries.
+   *
+   * @throws IllegalArgumentException if the noise shape cannot fit inputs of this shape
+   */
+  @Override
+  public void build(int... inputShape) {
+    Checks.notNull(NAME, "input shape", inputShape);
+    resolve(inputShape);
+    built = true;
+  }
+
+  /** The input shape itself (a copy), after the checks of {@link #build}. */
+  @Override
+  public int[] outputShape(int... inputShape) {
+    Checks.notNull(NAME, "input shape", inputShape);
+    resolve(inputShape);
+    return inputShape.clone();
+  }
+
+  /**
+   * Applies dropout ({@code training == true}, also for Monte Carlo predictions) or its inference
+   * form. Never modifies {@code input}; returns {@code input} itself when the result is the
+   * identity (inference with {@code INVERTED} scaling, or rate 0) and a new tensor otherwise.
+   */
+  @Override
+  public Tensor forward(Tensor input, boolean training) {
+    Checks.notNull(NAME, "input", input);
+    int[] shape = input.shape();
+    if (!built) {
+      build(shape);
+    }
+    int[] noise = resolve(shape);
+    if (!training) {
+      last = new Pass(shape, false, null, null);
+      return scaling == Scaling.INVERTED ? input : times(input, 1 - rate);
+    }
+    if (rate == 0 || rate == 1) {
+      last = new Pass(shape, true, null, null);
+      return rate == 0 ? input : Tensor.zeros(shape);
+    }
+    DropoutKernels.Plan p = planFor(shape, noise);
+    long key = Rng.key(seed, calls++);
+    long threshold = DropoutMask.threshold(rate);
+    long[] mask = new long[DropoutMask.words(p.noiseSize())];
+    double[] out = new double[p.size()];
+    if (p.full()) {
+      DropoutKernels.forwardFull(key, threshold, input.data(), out, mask, p.size(), trainScale());
+    } else {
+      DropoutMask.fill(key, threshold, mask, p.noiseSize());
+      DropoutKernels.apply(input.data(), out, mask, p, trainScale());
+    }
+    last = new Pass(shape, true, mask, p);
+    return Tensor.wrap(out, shape);
+  }
+
+  /**
+   * The gradient with respect to the input of the last forward: {@code gradOutput} masked and
+   * scaled as that forward was (see the class documentation). Returns {@code gradOutput} itself
+   * when the gradient is the identity. Releases the mask of a training forward.
+   *
+   * @throws IllegalStateException before any forward, or on a second backward after one
+   *     training forward
+   * @throws IllegalArgumentException if {@code gradOutput} does not have the last output's shape
+   */
+  @Override
+  public Tensor backward(Tensor gradOutput) {
+    Pass pass = Checks.forwardDone(NAME, last);
+    if (pass.consumed) {
+      throw new IllegalStateException(
+          NAME + ": backward called twice after one training forward; the first backward"
+              + " released its mask, so run a training forward before each backward");
+    }
+    Checks.notNull(NAME, "gradOutput", gradOutput);
+    Checks.gradShape(NAME, pass.shape, gradOutput);
+    if (!pass.training) {
+      return scaling == Scaling.INVERTED ? gradOutput : times(gradOutput, 1 - rate);
+    }
+    last = new Pass(pass.shape, true, null, null, true);
+    if (rate == 0 || rate == 1) {
+      return rate == 0 ? gradOutput : Tensor.zeros(pass.shape);
+    }
+    double[] dx = new double[pass.plan.size()];
+    DropoutKernels.apply(gradOutput.data(), dx, pass.mask, pass.plan, trainScale());
+    return Tensor.wrap(dx, pass.shape);
+  }
+
+  /** None: an empty list. */
+  @Override
+  public List<Tensor> getWeights() {
+    return List.of();
+  }
+
+  /**
+   * Accepts only an empty list: the layer has no weights.
+   *
+   * @throws IllegalArgumentException if {@code weights} is null or not empty
+   */
+  @Override
+  public void setWeights(List<Tensor> weights) {
+    Checks.weights(NAME, weights);
+  }
+
+  /** None: an empty list. */
+  @Override
+  public List<Tensor> getGradients() {
+    return List.of();
+  }
+
+  /**
+   * The configuration, e.g. {@code Dropout[rate=0.5, noiseShape=(-1, 1, 4), scaling=INVERTED]};
+   * the noise shape appears only when one was given, the seed only when one was set.
+   */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder(NAME).append("[rate=").append(rate);
+    if (noiseShape != null) {
+      sb.append(", noiseShape=").append(Shapes.format(noiseShape));
+    }
+    sb.append(", scaling=").append(scaling);
+    if (seeded) {
+      sb.append(", seed=").append(seed);
+    }
+    return sb.append(']').toString();
+  }
+
+  /** The live mask of the last training forward, or null once released (for tests). */
+  long[] maskBits() {
+    Pass pass = last;
+    return pass == null ? null : pass.mask;
+  }
+
+  /** How many training forwards have drawn a mask since the seed was set (for tests). */
+  long calls() {
+    return calls;
+  }
+
+  /** The scale of a kept element in training. */
+  private double trainScale() {
+    return scaling == Scaling.INVERTED ? 1.0 / (1.0 - rate) : 1.0;
+  }
+
+  /** {@code t * factor} as a new tensor; exact zeros for a factor of 0, {@code t} for 1. */
+  private static Tensor times(Tensor t, double factor) {
+    if (factor == 1) {
+      return t;
+    }
+    if (factor == 0) {
+      return Tensor.zeros(t.shape());
+    }
+    return t.mul(factor);
+  }
+
+  /**
+   * The noise shape resolved for an input shape: -1 entries take the input's size, and every
+   * entry is checked against the input's fixed sizes (an input size of -1 defers the check).
+   * Without a noise shape, the input shape itself.
+   */
+  private int[] resolve(int[] inputShape) {
+    if (noiseShape == null) {
+      return inputShape;
+    }
+    if (noiseShape.length != inputShape.length) {
+      throw new IllegalArgumentException(
+          NAME + ": noise shape " + Shapes.format(noiseShape) + " has rank " + noiseShape.length
+              + " but the input shape " + Shapes.format(inputShape) + " has rank "
+              + inputShape.length);
+    }
+    int[] resolved = new int[noiseShape.length];
+    for (int ax = 0; ax < resolved.length; ax++) {
+      int n = noiseShape[ax];
+      int d = inputShape[ax];
+      if (n == -1 || d == -1 || n == 1 || n == d) {
+        resolved[ax] = n == -1 ? d : n;
+      } else {
+        throw new IllegalArgumentException(
+            NAME + ": noise shape " + Shapes.format(noiseShape) + " does not fit the input shape "
+                + Shapes.format(inputShape) + ": on axis " + ax + " it must be -1, 1 or " + d
+                + ", received " + n);
+      }
+    }
+    return resolved;
+  }
+
+  private DropoutKernels.Plan planFor(int[] shape, int[] noise) {
+    if (plan == null || !Shapes.same(planShape, shape)) {
+      plan = DropoutKernels.Plan.of(shape, noise);
+      planShape = shape;
+    }
+    return plan;
+  }
+
+  /** What one forward leaves for backward: immutable, so inference threads can publish it. */
+  private static final class Pass {
+    final int[] shape;
+    final boolean training;
+    /** The mask of a training forward at 0 &lt; rate &lt; 1, at the noise shape; else null. */
+    final long[] mask;
+    final DropoutKernels.Plan plan;
+    /** True once backward has used this training forward. */
+    final boolean consumed;
+
+    Pass(int[] shape, boolean training, long[] mask, DropoutKernels.Plan plan) {
+      this(shape, training, mask, plan, false);
+    }
+
+    Pass(int[] shape, boolean training, long[] mask, DropoutKernels.Plan plan, boolean consumed) {
+      this.shape = shape;
+      this.training = training;
+      this.mask = mask;
+      this.plan = plan;
+      this.consumed = consumed;
+    }
+  }
+}
