@@ -8,9 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.dropnet.Tensor;
 import io.github.dropnet.losses.Loss;
+import io.github.dropnet.losses.MeanSquaredError;
 import io.github.dropnet.models.TestParts.Linear;
-import io.github.dropnet.models.TestParts.Mse;
-import io.github.dropnet.models.TestParts.Sgd;
+import io.github.dropnet.optimizers.SGD;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +32,7 @@ class EarlyStoppingTest {
 
   private static Sequential compiled(Metric... metrics) {
     Sequential model = new Sequential(new Linear(1, 1));
-    model.compile(new Sgd(0.1), new Mse(), metrics);
+    model.compile(new SGD(0.1), new MeanSquaredError(), metrics);
     model.build(-1, 2);
     return model;
   }
@@ -125,7 +125,7 @@ class EarlyStoppingTest {
 
     @Override
     public Tensor gradient(Tensor yPred, Tensor yTrue) {
-      return new Mse().gradient(yPred, yTrue);
+      return new MeanSquaredError().gradient(yPred, yTrue);
     }
   }
 
@@ -147,7 +147,7 @@ class EarlyStoppingTest {
 
   private static History fit(Scripted loss, int epochs, Callback... callbacks) {
     Sequential model = new Sequential(new Linear(1, 5));
-    model.compile(new Sgd(0.1), loss);
+    model.compile(new SGD(0.1), loss);
     Tensor x = TestParts.uniform(1, 20, 2);
     Tensor y = TestParts.linearTarget(x, new double[] {1, -1}, 0.5);
     List<Callback> all = new ArrayList<>(List.of(loss));

@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.dropnet.Tensor;
 import io.github.dropnet.losses.Loss;
+import io.github.dropnet.losses.MeanSquaredError;
 import io.github.dropnet.models.TestParts.Linear;
-import io.github.dropnet.models.TestParts.Mse;
 import io.github.dropnet.models.TestParts.Noise;
-import io.github.dropnet.models.TestParts.Sgd;
 import io.github.dropnet.models.TestParts.Tanh;
+import io.github.dropnet.optimizers.SGD;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +24,7 @@ class FitTest {
 
   private static Sequential linearModel() {
     Sequential model = new Sequential(new Linear(1, 7));
-    model.compile(new Sgd(0.1), new Mse());
+    model.compile(new SGD(0.1), new MeanSquaredError());
     return model;
   }
 
@@ -48,22 +48,22 @@ class FitTest {
 
   @Test
   void takesCeilOfRowsOverBatchSizeStepsPerEpoch() {
-    Sgd sgd = new Sgd(0.01);
+    SGD sgd = new SGD(0.01);
     Sequential model = new Sequential(new Linear(1, 7));
-    model.compile(sgd, new Mse());
+    model.compile(sgd, new MeanSquaredError());
     Tensor x = TestParts.uniform(1, 10, 3);
     model.fit(x, TestParts.linearTarget(x, W, B), 3, 4);
-    assertEquals(3 * 3, sgd.steps);
+    assertEquals(3 * 3, sgd.iterations());
   }
 
   @Test
   void theEpochLossIsTheMeanOfTheBatchLossesWeightedByBatchSize() {
     // with a learning rate of 0 the weights never move, so the epoch loss is the loss over all rows
     Sequential model = new Sequential(new Linear(1, 7));
-    model.compile(new Sgd(0), new Mse());
+    model.compile(new SGD(0), new MeanSquaredError());
     Tensor x = TestParts.uniform(2, 10, 3);
     Tensor y = TestParts.linearTarget(x, W, B);
-    double whole = new Mse().compute(model.predict(x), y);
+    double whole = new MeanSquaredError().compute(model.predict(x), y);
     History h = model.fit(x, y, new FitOptions().epochs(2).batchSize(4).seed(1));
     assertEquals(whole, h.loss().get(0), 1e-12);
     assertEquals(whole, h.loss().get(1), 1e-12);
@@ -72,7 +72,7 @@ class FitTest {
   private static Sequential noisyModel() {
     Sequential model =
         new Sequential(new Linear(8, 3), new Tanh(), new Noise(0.3, 99), new Linear(1, 4));
-    model.compile(new Sgd(0.05), new Mse());
+    model.compile(new SGD(0.05), new MeanSquaredError());
     return model;
   }
 
@@ -109,8 +109,8 @@ class FitTest {
     // the same as stepping by hand through consecutive slices
     Sequential manual = new Sequential(new Linear(1, 7));
     manual.build(-1, 3);
-    Mse mse = new Mse();
-    Sgd sgd = new Sgd(0.1);
+    MeanSquaredError mse = new MeanSquaredError();
+    SGD sgd = new SGD(0.1);
     for (int epoch = 0; epoch < 2; epoch++) {
       for (int from = 0; from < 20; from += 5) {
         Tensor xb = Rows.slice(x, from, from + 5);
@@ -148,8 +148,8 @@ class FitTest {
     Tensor x = TestParts.uniform(7, 50, 3);
     Tensor y = TestParts.linearTarget(x, W, B);
     Sequential model = new Sequential(new Linear(1, 7));
-    Sgd sgd = new Sgd(0.05);
-    model.compile(sgd, new Mse());
+    SGD sgd = new SGD(0.05);
+    model.compile(sgd, new MeanSquaredError());
     List<Double> expectedVal = new ArrayList<>();
     Tensor held = Rows.slice(x, 40, 50);
     Tensor heldY = Rows.slice(y, 40, 50);
@@ -161,22 +161,22 @@ class FitTest {
     };
     History h = model.fit(x, y, new FitOptions().epochs(2).batchSize(10).validationSplit(0.2)
         .callbacks(probe));
-    assertEquals(2 * 4, sgd.steps, "40 training rows in batches of 10");
+    assertEquals(2 * 4, sgd.iterations(), "40 training rows in batches of 10");
     assertEquals(expectedVal, h.valLoss());
 
     // validation data win over a split, as in Keras
-    Sgd sgd2 = new Sgd(0.05);
-    model.compile(sgd2, new Mse());
+    SGD sgd2 = new SGD(0.05);
+    model.compile(sgd2, new MeanSquaredError());
     model.fit(x, y, new FitOptions().epochs(1).batchSize(10).validationSplit(0.2)
         .validationData(held, heldY));
-    assertEquals(5, sgd2.steps);
+    assertEquals(5, sgd2.iterations());
   }
 
   @Test
   void metricsAreReportedForTrainingAndValidation() {
     // a fixed classifier (learning rate 0): accuracy over all rows is known
     Sequential model = new Sequential(new Linear(2, 3));
-    model.compile(new Sgd(0), new Mse(), Metric.accuracy());
+    model.compile(new SGD(0), new MeanSquaredError(), Metric.accuracy());
     Tensor x = TestParts.uniform(8, 30, 3);
     Tensor pred = model.predict(x);
     double[] oneHot = new double[60];
@@ -244,8 +244,8 @@ class FitTest {
     Tensor x = TestParts.uniform(9, 40, 3);
     Tensor y = TestParts.linearTarget(x, W, B);
     Sequential model = new Sequential(new Linear(1, 7));
-    Sgd sgd = new Sgd(0.1);
-    model.compile(sgd, new Mse());
+    SGD sgd = new SGD(0.1);
+    model.compile(sgd, new MeanSquaredError());
     List<Integer> epochsEnded = new ArrayList<>();
     Callback stopper = new Callback() {
       Sequential m;
@@ -268,13 +268,13 @@ class FitTest {
       }
     };
     History h = model.fit(x, y, new FitOptions().epochs(5).batchSize(10).callbacks(stopper));
-    assertEquals(2, sgd.steps, "stopped after the second batch");
+    assertEquals(2, sgd.iterations(), "stopped after the second batch");
     assertEquals(List.of(0), epochsEnded);
     assertEquals(1, h.epochs());
     assertTrue(model.isStopTrainingRequested());
     // the next fit clears the request
     model.fit(x, y, 1, 10);
-    assertEquals(2 + 4, sgd.steps);
+    assertEquals(2 + 4, sgd.iterations());
     assertFalse(model.isStopTrainingRequested());
   }
 
@@ -354,7 +354,7 @@ class FitTest {
         return Tensor.zeros(yPred.shape());
       }
     };
-    model.compile(new Sgd(0.1), strict);
+    model.compile(new SGD(0.1), strict);
     Tensor x = TestParts.uniform(9, 10, 3);
     assertEquals("Strict: shapes differ",
         assertThrows(IllegalArgumentException.class,

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.dropnet.Tensor;
+import io.github.dropnet.losses.MeanSquaredError;
 import io.github.dropnet.models.TestParts.Linear;
-import io.github.dropnet.models.TestParts.Mse;
-import io.github.dropnet.models.TestParts.Sgd;
+import io.github.dropnet.optimizers.SGD;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -133,7 +133,7 @@ class ProgressPrinterTest {
     for (int verbose = 0; verbose <= 2; verbose++) {
       bytes.reset();
       Sequential model = new Sequential(new Linear(1, 3));
-      model.compile(new Sgd(0.1), new Mse(), Metric.binaryAccuracy());
+      model.compile(new SGD(0.1), new MeanSquaredError(), Metric.binaryAccuracy());
       model.fit(x, y, new FitOptions().epochs(2).batchSize(8).validationSplit(0.2)
           .verbose(verbose).output(out));
       String s = printed();

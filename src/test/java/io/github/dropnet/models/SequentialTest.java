@@ -11,12 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.dropnet.Tensor;
 import io.github.dropnet.layers.Layer;
+import io.github.dropnet.losses.MeanSquaredError;
 import io.github.dropnet.models.TestParts.Counter;
 import io.github.dropnet.models.TestParts.Linear;
-import io.github.dropnet.models.TestParts.Mse;
 import io.github.dropnet.models.TestParts.Noise;
-import io.github.dropnet.models.TestParts.Sgd;
 import io.github.dropnet.models.TestParts.Tanh;
+import io.github.dropnet.optimizers.SGD;
 import io.github.dropnet.testing.GradientCheck;
 import java.util.ArrayList;
 import java.util.List;
@@ -266,10 +266,10 @@ class SequentialTest {
   @Test
   void evaluateWeighsBatchesByTheirSize() {
     Sequential model = new Sequential(new Linear(1, 3));
-    model.compile(new Sgd(0.1), new Mse());
+    model.compile(new SGD(0.1), new MeanSquaredError());
     Tensor x = GradientCheck.random(11, 50, 2);
     Tensor y = GradientCheck.random(12, 50, 1);
-    double whole = new Mse().compute(model.predict(x), y);
+    double whole = new MeanSquaredError().compute(model.predict(x), y);
     assertEquals(whole, model.evaluate(x, y), 1e-12);
     assertEquals(whole, model.evaluate(x, y, 7), 1e-12);
     assertEquals(whole, model.evaluateMetrics(x, y, 50).get("loss"), 1e-12);
@@ -351,11 +351,11 @@ class SequentialTest {
         assertThrows(IllegalArgumentException.class, () -> model.add(null)).getMessage());
     assertThrows(IllegalArgumentException.class, () -> model.add(model));
     assertThrows(IllegalArgumentException.class, () -> model.build());
-    assertThrows(IllegalArgumentException.class, () -> model.compile(null, new Mse()));
-    assertThrows(IllegalArgumentException.class, () -> model.compile(new Sgd(1), null));
+    assertThrows(IllegalArgumentException.class, () -> model.compile(null, new MeanSquaredError()));
+    assertThrows(IllegalArgumentException.class, () -> model.compile(new SGD(1), null));
     assertThrows(
         IllegalArgumentException.class,
-        () -> model.compile(new Sgd(1), new Mse(), Metric.accuracy(), Metric.named("accuracy")));
+        () -> model.compile(new SGD(1), new MeanSquaredError(), Metric.accuracy(), Metric.named("accuracy")));
     assertEquals(
         "predict: batchSize must be a positive integer, received 0",
         assertThrows(IllegalArgumentException.class, () -> model.predict(Tensor.zeros(2, 4), 0))

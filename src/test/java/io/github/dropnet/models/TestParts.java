@@ -5,14 +5,12 @@ import io.github.dropnet.Tensor;
 import io.github.dropnet.kernels.Rng;
 import io.github.dropnet.layers.Layer;
 import io.github.dropnet.layers.Stochastic;
-import io.github.dropnet.losses.Loss;
-import io.github.dropnet.optimizers.Optimizer;
 import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Small layers, a loss and an optimizer for testing the model on its own: deliberately plain,
- * so that a failure points at the model and not at them.
+ * Small layers for testing the model on its own: deliberately plain, so that a failure points at
+ * the model and not at them.
  */
 final class TestParts {
   private TestParts() {}
@@ -147,10 +145,8 @@ final class TestParts {
     }
   }
 
-  /** y = tanh(x), element-wise; no weights. */
-  static final class Tanh implements Layer {
-    private Tensor lastOutput;
-
+  /** A layer without weights whose output has the input's shape. */
+  abstract static class Weightless implements Layer {
     @Override
     public void build(int... inputShape) {}
 
@@ -158,6 +154,24 @@ final class TestParts {
     public int[] outputShape(int... inputShape) {
       return inputShape.clone();
     }
+
+    @Override
+    public List<Tensor> getWeights() {
+      return List.of();
+    }
+
+    @Override
+    public void setWeights(List<Tensor> weights) {}
+
+    @Override
+    public List<Tensor> getGradients() {
+      return List.of();
+    }
+  }
+
+  /** y = tanh(x), element-wise; no weights. */
+  static final class Tanh extends Weightless {
+    private Tensor lastOutput;
 
     @Override
     public Tensor forward(Tensor input, boolean training) {
@@ -180,19 +194,6 @@ final class TestParts {
     }
 
     @Override
-    public List<Tensor> getWeights() {
-      return List.of();
-    }
-
-    @Override
-    public void setWeights(List<Tensor> weights) {}
-
-    @Override
-    public List<Tensor> getGradients() {
-      return List.of();
-    }
-
-    @Override
     public String toString() {
       return "Tanh[]";
     }
@@ -202,7 +203,7 @@ final class TestParts {
    * Inverted dropout drawn from a counter-based stream, as the real layer does: in training
    * y = x * m / (1 - rate), m in {0, 1} with P(m = 0) = rate; the identity at inference.
    */
-  static final class Noise implements Layer, Stochastic {
+  static final class Noise extends Weightless implements Stochastic {
     private final double rate;
     private long seed;
     private long calls;
@@ -217,14 +218,6 @@ final class TestParts {
     public void reseed(long seed) {
       this.seed = seed;
       this.calls = 0;
-    }
-
-    @Override
-    public void build(int... inputShape) {}
-
-    @Override
-    public int[] outputShape(int... inputShape) {
-      return inputShape.clone();
     }
 
     @Override
@@ -255,19 +248,6 @@ final class TestParts {
     }
 
     @Override
-    public List<Tensor> getWeights() {
-      return List.of();
-    }
-
-    @Override
-    public void setWeights(List<Tensor> weights) {}
-
-    @Override
-    public List<Tensor> getGradients() {
-      return List.of();
-    }
-
-    @Override
     public String toString() {
       return "Noise[rate=" + rate + "]";
     }
@@ -278,7 +258,7 @@ final class TestParts {
    * reseed) adds {@code c + offset} to every element, where the offset is the reseeding seed mod
    * 1000; the identity at inference. Counts every reseed.
    */
-  static final class Counter implements Layer, Stochastic {
+  static final class Counter extends Weightless implements Stochastic {
     long calls;
     long offset;
     int reseeds;
@@ -293,14 +273,6 @@ final class TestParts {
     }
 
     @Override
-    public void build(int... inputShape) {}
-
-    @Override
-    public int[] outputShape(int... inputShape) {
-      return inputShape.clone();
-    }
-
-    @Override
     public Tensor forward(Tensor input, boolean training) {
       return training ? input.add((double) (calls++ + offset)) : input;
     }
@@ -308,66 +280,6 @@ final class TestParts {
     @Override
     public Tensor backward(Tensor g) {
       return g;
-    }
-
-    @Override
-    public List<Tensor> getWeights() {
-      return List.of();
-    }
-
-    @Override
-    public void setWeights(List<Tensor> weights) {}
-
-    @Override
-    public List<Tensor> getGradients() {
-      return List.of();
-    }
-  }
-
-  /** Mean over all elements of (yPred - yTrue)^2. */
-  static final class Mse implements Loss {
-    @Override
-    public double compute(Tensor yPred, Tensor yTrue) {
-      double[] p = yPred.data();
-      double[] t = yTrue.data();
-      double s = 0;
-      for (int i = 0; i < p.length; i++) {
-        s += (p[i] - t[i]) * (p[i] - t[i]);
-      }
-      return s / p.length;
-    }
-
-    @Override
-    public Tensor gradient(Tensor yPred, Tensor yTrue) {
-      double[] p = yPred.data();
-      double[] t = yTrue.data();
-      double[] g = new double[p.length];
-      for (int i = 0; i < p.length; i++) {
-        g[i] = 2 * (p[i] - t[i]) / p.length;
-      }
-      return Tensor.wrap(g, yPred.shape());
-    }
-  }
-
-  /** p -= lr * g. */
-  static final class Sgd implements Optimizer {
-    private final double lr;
-    int steps;
-
-    Sgd(double lr) {
-      this.lr = lr;
-    }
-
-    @Override
-    public void step(List<Tensor> params, List<Tensor> grads) {
-      steps++;
-      for (int i = 0; i < params.size(); i++) {
-        double[] p = params.get(i).data();
-        double[] g = grads.get(i).data();
-        for (int j = 0; j < p.length; j++) {
-          p[j] -= lr * g[j];
-        }
-      }
     }
   }
 
