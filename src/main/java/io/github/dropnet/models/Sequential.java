@@ -500,7 +500,7 @@ public final class Sequential implements Layer, Stochastic {
         means.add(loss.compute(pred, yb), pred, yb, to - from);
         backward(loss.gradient(pred, yb));
         optimizer.step(parameters(), gradients());
-        Map<String, Double> batchLogs = means.logs("");
+        Map<String, Double> batchLogs = Collections.unmodifiableMap(means.logs(""));
         for (Callback c : callbacks) {
           c.onBatchEnd(step, batchLogs);
         }

@@ -219,11 +219,13 @@ class FitTest {
       @Override
       public void onBatchEnd(int batch, Map<String, Double> logs) {
         events.add("batch " + batch + " " + logs.keySet());
+        assertThrows(UnsupportedOperationException.class, () -> logs.put("x", 1.0));
       }
 
       @Override
       public void onEpochEnd(int epoch, Map<String, Double> logs) {
         events.add("epoch end " + epoch + " " + logs.keySet());
+        assertThrows(UnsupportedOperationException.class, () -> logs.put("x", 1.0));
       }
 
       @Override
