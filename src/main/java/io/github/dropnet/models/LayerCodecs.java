@@ -12,6 +12,7 @@ import io.github.dropnet.layers.Layer;
 import io.github.dropnet.layers.MaxPool2D;
 import io.github.dropnet.layers.Padding;
 import java.io.IOException;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -35,6 +36,7 @@ final class LayerCodecs {
     register(new FlattenCodec());
     register(new ActivationCodec());
     register(new DropoutCodec());
+    register(new SequentialCodec());
   }
 
   private LayerCodecs() {}
@@ -275,6 +277,38 @@ final class LayerCodecs {
     @Override
     int[][] weightShapes(Dropout l, int[] in) {
       return new int[0][];
+    }
+  }
+
+  /** A model nested as a layer: its layers, each with its own configuration and weights. */
+  private static final class SequentialCodec extends LayerCodec<Sequential> {
+    SequentialCodec() {
+      super("Sequential", Sequential.class);
+    }
+
+    @Override
+    void writeConfig(Sequential l, LayerConfig c) {
+      c.putLayers("layers", l.layers());
+    }
+
+    @Override
+    Sequential create(LayerConfig c, Nested nested) throws IOException {
+      return new Sequential(nested.layers(c.getRecords("layers")).toArray(new Layer[0]));
+    }
+
+    @Override
+    int[][] weightShapes(Sequential l, int[] in) {
+      throw new UnsupportedOperationException("a container: its layers hold the weights");
+    }
+
+    @Override
+    boolean container() {
+      return true;
+    }
+
+    @Override
+    List<Layer> children(Sequential l) {
+      return l.layers();
     }
   }
 }

@@ -98,6 +98,9 @@ import java.util.zip.CRC32C;
  *   <tr><td>{@code Dropout}</td>
  *       <td>rate D, noiseShape? A (absent: the input's full shape), scaling S, seed? J</td>
  *       <td>none</td></tr>
+ *   <tr><td>{@code Sequential}</td>
+ *       <td>layers L (a model nested as a layer; at most 32 deep)</td>
+ *       <td>none of its own: each nested layer stores its weights</td></tr>
  * </table>
  * Enums are stored by constant name. A stored seed is restored with the layer's
  * {@code seed(long)}: the loaded layer's random stream (dropout masks) starts again from the
@@ -179,6 +182,18 @@ public final class ModelFile {
       return inputShape == null ? null : inputShape.clone();
     }
 
+    /**
+     * A model of these layers (the same objects, not copies), built for the input shape when
+     * there is one: what {@code Sequential.load} returns.
+     */
+    public Sequential toSequential() {
+      Sequential model = new Sequential(layers.toArray(new Layer[0]));
+      if (inputShape != null) {
+        model.build(inputShape);
+      }
+      return model;
+    }
+
     @Override
     public String toString() {
       return "Loaded[inputShape=" + (inputShape == null ? "none" : Shapes.format(inputShape))
@@ -247,6 +262,21 @@ public final class ModelFile {
     syncDirectory(dir);
   }
 
+  /**
+   * Saves a model's layers and the input shape it was built for (an unbuilt model is saved
+   * unbuilt): {@code write(path, model.inputShape(), model.layers())}. The optimizer, loss and
+   * metrics given to {@code compile} are not saved.
+   *
+   * @throws IllegalArgumentException as {@link #write(Path, int[], List)}
+   * @throws IOException if the file system fails; the file at {@code path} is then unchanged
+   */
+  public static void write(Path path, Sequential model) throws IOException {
+    if (model == null) {
+      throw new IllegalArgumentException("ModelFile: model must not be null");
+    }
+    write(path, model.inputShape(), model.layers());
+  }
+
   private static void checkInputShape(int[] shape) {
     boolean ok = shape.length >= 1 && shape.length <= MAX_RANK;
     for (int i = 0; ok && i < shape.length; i++) {
@@ -261,8 +291,17 @@ public final class ModelFile {
 
   /** Checks the list, and that every layer (nested ones included) has a codec, before any I/O. */
   private static List<Layer> checkLayers(List<? extends Layer> layers) {
+    return checkLayers(layers, new ArrayList<>());
+  }
+
+  /** {@code outer} holds the containers around {@code layers}, to refuse a model in itself. */
+  private static List<Layer> checkLayers(List<? extends Layer> layers, List<Layer> outer) {
     if (layers == null) {
       throw new IllegalArgumentException("ModelFile: layers must not be null");
+    }
+    if (outer.size() > MAX_DEPTH) {
+      throw new IllegalArgumentException(
+          "ModelFile: models nested more than " + MAX_DEPTH + " deep cannot be saved");
     }
     if (layers.size() > MAX_LAYERS) {
       throw new IllegalArgumentException(
@@ -274,7 +313,18 @@ public final class ModelFile {
         throw new IllegalArgumentException(
             "ModelFile: layer " + list.size() + " is null");
       }
-      checkLayers(LayerCodecs.forLayer(layer).childrenOf(layer));
+      LayerCodec<?> codec = LayerCodecs.forLayer(layer);
+      if (codec.container()) {
+        for (Layer o : outer) {
+          if (o == layer) {
+            throw new IllegalArgumentException(
+                "ModelFile: a " + codec.tag() + " contains itself and cannot be saved");
+          }
+        }
+        outer.add(layer);
+        checkLayers(codec.childrenOf(layer), outer);
+        outer.remove(outer.size() - 1);
+      }
       list.add(layer);
     }
     return list;
