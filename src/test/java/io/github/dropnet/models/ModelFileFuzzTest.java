@@ -60,6 +60,10 @@ class ModelFileFuzzTest {
     base(dir, "convolutional", image, new Conv2D(2, 3, 3).padding(Padding.SAME).seed(1),
         new MaxPool2D(2, 2), new Flatten(), new Dense(2).seed(2),
         new ActivationLayer(Activation.SOFTMAX));
+    int[] nested = {-1, 4, 3};
+    base(dir, "nested", nested, new Sequential(new LSTM(2).returnSequences(true).seed(1),
+            new Sequential(new Dense(2).seed(2), new Dropout(0.1).seed(3))),
+        new Flatten(), new Dense(1).seed(4));
     base(dir, "unbuilt", null, new Dense(3).seed(5), new Dropout(0.5),
         new Conv2D(1, 2, 2).dilation(2, 2));
   }

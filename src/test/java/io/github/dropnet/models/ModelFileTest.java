@@ -208,6 +208,10 @@ class ModelFileTest {
                 0.5, DataFormat.CHANNELS_FIRST).seed(-8),
             (Supplier<Layer>) () -> new Dropout(0.5), Set.of("rate", "scaling"),
             new int[] {-1, 2, 3, 3}),
+        Arguments.of("Sequential", (Supplier<Layer>) () -> new Sequential(
+                new Dense(3).activation(Activation.RELU).seed(1), new Dropout(0.5).seed(2),
+                new Sequential(new Dense(2).seed(3))),
+            (Supplier<Layer>) Sequential::new, Set.of(), new int[] {-1, 4}),
         Arguments.of("Flatten", (Supplier<Layer>) Flatten::new,
             (Supplier<Layer>) Flatten::new, Set.of(), new int[] {-1, 2, 3, 4}),
         Arguments.of("ActivationLayer", (Supplier<Layer>) () -> new ActivationLayer(
@@ -277,6 +281,84 @@ class ModelFileTest {
       }
       assertBitIdentical(a, b, "model output");
     }
+  }
+
+  @Test
+  void nestedModelsRoundTripBitForBit() throws IOException {
+    int[] shape = {-1, 3, 5};
+    Sequential inner = new Sequential(new LSTM(4).returnSequences(true).dropout(0.2).seed(1),
+        new Sequential(new Dense(3).seed(2), new Dropout(0.3, -1, 1, -1).seed(3)));
+    Layer[] layers = built(shape, new Dense(5).seed(4), inner, new Flatten(), new Dense(2));
+    ModelFile.Loaded loaded = ModelFile.read(save(shape, layers));
+    Sequential model = loaded.toSequential();
+    Sequential original = new Sequential(layers);
+    assertEquals(configuration(original), configuration(model));
+    assertBitIdentical(original.getWeights(), model.getWeights(), "nested weights");
+    Tensor x = randomInput(shape, 3);
+    assertBitIdentical(original.predict(x), model.predict(x), "nested output");
+    Sequential copyOfInner = (Sequential) model.layers().get(1);
+    assertArrayEquals(new int[] {-1, 3, 5}, copyOfInner.inputShape(), "built by the outer model");
+  }
+
+  @Test
+  void aSequentialModelSavesAndLoadsWhole() throws IOException {
+    Sequential model = new Sequential(new Conv2D(2, 3, 3).seed(1), new MaxPool2D(2, 2),
+        new Flatten(), new Dropout(0.5).seed(2), new Dense(3).activation(Activation.SOFTMAX));
+    model.build(-1, 8, 8, 1);
+    Path path = dir.resolve("model.dnm");
+    ModelFile.write(path, model);
+    Sequential loaded = ModelFile.read(path).toSequential();
+    assertArrayEquals(model.inputShape(), loaded.inputShape());
+    assertEquals(configuration(model), configuration(loaded));
+    Tensor x = randomInput(model.inputShape(), 8);
+    assertBitIdentical(model.predict(x), loaded.predict(x), "predictions");
+    assertEquals(model.summary(), loaded.summary());
+
+    Sequential unbuilt = new Sequential(new Dense(2).seed(5));
+    ModelFile.write(path, unbuilt);
+    Sequential back = ModelFile.read(path).toSequential();
+    assertFalse(back.isBuilt());
+    assertEquals(configuration(unbuilt), configuration(back));
+  }
+
+  @Test
+  void aModelInsideItselfIsRefused() {
+    Sequential a = new Sequential(new Dense(1));
+    Sequential b = new Sequential(a);
+    a.add(b);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ModelFile.write(dir.resolve("m"), null, List.of(a)));
+    assertMessage(e, "Sequential contains itself");
+  }
+
+  @Test
+  void nestingDeeperThanTheLimitIsRefused() {
+    int depth = ModelFile.MAX_DEPTH + 1;
+    Raw raw = new Raw().u1(0).i32(1);
+    for (int i = 0; i < depth; i++) {
+      raw.string("Sequential").u2(1).field("layers", 'L').i32(1);
+    }
+    raw.string("Flatten").u2(0).u2(0);
+    for (int i = 0; i < depth; i++) {
+      raw.u2(0);
+    }
+    raw.i32(0);
+    assertMessage(refused(ModelBytes.frame(1, raw.bytes())), "nested more than 32 deep");
+  }
+
+  @Test
+  void nestingUpToTheLimitLoads() throws IOException {
+    Layer layer = new Dense(2).seed(1);
+    for (int i = 0; i < ModelFile.MAX_DEPTH; i++) {
+      layer = new Sequential(layer);
+    }
+    ModelFile.Loaded loaded = ModelFile.read(save(new int[] {-1, 3}, built(new int[] {-1, 3},
+        layer)));
+    assertEquals(configuration(layer), configuration(loaded.layers().get(0)));
+    Sequential tooDeep = new Sequential(layer);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> ModelFile.write(dir.resolve("deep"), new int[] {-1, 3}, List.of(tooDeep)));
+    assertMessage(e, "nested more than 32 deep");
   }
 
   @Test
