@@ -483,6 +483,12 @@ public final class ModelFile {
             "ModelFile: " + label + " holds weights, but no input shape was given: pass the"
                 + " shape the layers were built for");
       }
+      if (weights.isEmpty() && expected.length > 0) {
+        throw new IllegalArgumentException(
+            "ModelFile: " + label + " is not built: build the layers (or the model) for the"
+                + " input shape " + Shapes.format(shape) + " first, or pass no input shape to"
+                + " save the configuration only");
+      }
       if (!sameShapes(expected, weights)) {
         throw new IllegalArgumentException(
             "ModelFile: " + label + " holds weights of shapes " + shapesOf(weights)

@@ -389,6 +389,10 @@ class ModelFileTest {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> ModelFile.write(dir.resolve("m"), null, List.of(builtDense)));
     assertMessage(e, "layer 0 (Dense)", "no input shape");
+    IllegalArgumentException unbuilt = assertThrows(IllegalArgumentException.class,
+        () -> ModelFile.write(dir.resolve("m"), new int[] {-1, 3}, List.of(new Dense(2))));
+    assertMessage(unbuilt, "layer 0 (Dense) is not built");
+    assertFalse(Files.exists(dir.resolve("m")));
   }
 
   @Test
