@@ -7,6 +7,8 @@ import io.github.dropnet.layers.Layer;
 import io.github.dropnet.layers.Stochastic;
 import io.github.dropnet.losses.Loss;
 import io.github.dropnet.optimizers.Optimizer;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -690,6 +692,31 @@ public final class Sequential implements Layer, Stochastic {
    */
   public String summary() {
     return SummaryTable.format(layers, inputShape);
+  }
+
+  /**
+   * Saves the architecture (every layer's configuration), the input shape the model was built
+   * for and the weights, in dropnet's versioned binary format (see {@link ModelFile}). The file
+   * is written to a temporary file beside {@code path} and renamed over it, so a crash never
+   * leaves a half-written model in place of a good one. The optimizer, loss and metrics of
+   * {@code compile} are not saved: compile the loaded model again to train it further.
+   *
+   * @throws IllegalArgumentException if a layer has no file format (a layer class of your own)
+   * @throws IOException if the file cannot be written; the file at {@code path} is then unchanged
+   */
+  public void save(Path path) throws IOException {
+    ModelFile.write(path, this);
+  }
+
+  /**
+   * Loads a model saved by {@link #save}: fresh layers with the saved configurations and
+   * weights, built for the saved input shape. Outputs are bit-identical to the saved model's.
+   *
+   * @throws IOException if the file is missing, truncated, corrupted, not a dropnet model, or
+   *     written by a newer format version; the message says which
+   */
+  public static Sequential load(Path path) throws IOException {
+    return ModelFile.read(path).toSequential();
   }
 
   /** {@code Sequential[Dense[units=4, activation=RELU], Dropout[rate=0.5]]}. */
