@@ -9,6 +9,7 @@
 module io.github.dropnet {
   exports io.github.dropnet;
   exports io.github.dropnet.layers;
+  exports io.github.dropnet.models;
   exports io.github.dropnet.losses;
   exports io.github.dropnet.optimizers;
   exports io.github.dropnet.data;

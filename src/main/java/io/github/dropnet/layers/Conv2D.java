@@ -7,6 +7,7 @@ import io.github.dropnet.kernels.ConvGeometry;
 import io.github.dropnet.kernels.Rng;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
@@ -255,6 +256,11 @@ public final class Conv2D implements Layer {
   /** Whether the layer adds a bias. */
   public boolean useBias() {
     return useBias;
+  }
+
+  /** The initialisation seed given to {@link #seed(long)}, empty if the layer is unseeded. */
+  public OptionalLong seed() {
+    return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
   }
 
   // ---------------------------------------------------------------- build

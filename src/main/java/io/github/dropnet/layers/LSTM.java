@@ -6,6 +6,7 @@ import io.github.dropnet.kernels.LstmKernels;
 import io.github.dropnet.kernels.Rng;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
@@ -112,6 +113,8 @@ public final class LSTM implements Layer, Stochastic {
   private double dropout;
   private double recurrentDropout;
   private long seed = Rng.freshSeed();
+  /** Whether {@link #seed(long)} or {@link #reseed(long)} chose the seed. */
+  private boolean seeded;
 
   // weights, set by build
   private boolean built;
@@ -176,6 +179,7 @@ public final class LSTM implements Layer, Stochastic {
   public LSTM seed(long seed) {
     Checks.notBuilt(NAME, built, "seed");
     this.seed = seed;
+    this.seeded = true;
     this.trainingCalls = 0;
     return this;
   }
@@ -184,6 +188,7 @@ public final class LSTM implements Layer, Stochastic {
   @Override
   public void reseed(long seed) {
     this.seed = seed;
+    this.seeded = true;
     this.trainingCalls = 0;
   }
 
@@ -205,6 +210,14 @@ public final class LSTM implements Layer, Stochastic {
   /** The recurrent dropout rate, in [0, 1]. */
   public double recurrentDropout() {
     return recurrentDropout;
+  }
+
+  /**
+   * The seed given to {@link #seed(long)} or {@link #reseed(long)}, or empty for an unseeded layer
+   * (which draws from a fresh seed).
+   */
+  public OptionalLong seed() {
+    return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
   }
 
   /**

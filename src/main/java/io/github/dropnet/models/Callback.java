@@ -1,0 +1,39 @@
+package io.github.dropnet.models;
+
+import java.util.Map;
+
+/**
+ * Hooks into {@link Sequential#fit}, as Keras' callbacks: every method is a no-op unless
+ * overridden.
+ *
+ * <p>Epochs and batches count from 0. The logs map (unmodifiable) holds the keys of
+ * {@link History}: in {@link #onBatchEnd} the running means of the epoch so far ({@code loss} and
+ * the metrics); in {@link #onEpochEnd} the epoch's figures, validation included; in
+ * {@link #onTrainEnd} those of the last epoch (empty if none ran).
+ *
+ * <h2>Stopping</h2>
+ * A callback stops training with {@link Sequential#stopTraining()} on the model it received in
+ * {@link #onTrainBegin} (Keras' {@code model.stop_training = True}). The model checks the request
+ * after every batch: the rest of that epoch's batches are skipped, the epoch still ends (validation,
+ * {@link #onEpochEnd}, its entry in the history) and no further epoch starts.
+ *
+ * <p>Callbacks run on the thread that calls {@code fit}, in the order given, before the progress
+ * output of the same event.
+ */
+public interface Callback {
+
+  /** Training starts; {@code model} is the model being fitted, for later calls to use. */
+  default void onTrainBegin(Sequential model) {}
+
+  /** Epoch {@code epoch} (from 0) starts. */
+  default void onEpochBegin(int epoch) {}
+
+  /** Batch {@code batch} (from 0, within the epoch) was trained on. */
+  default void onBatchEnd(int batch, Map<String, Double> logs) {}
+
+  /** Epoch {@code epoch} (from 0) ended, validation included. */
+  default void onEpochEnd(int epoch, Map<String, Double> logs) {}
+
+  /** Training ended, normally or by a stop request. */
+  default void onTrainEnd(Map<String, Double> logs) {}
+}

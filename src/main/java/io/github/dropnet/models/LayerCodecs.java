@@ -1,0 +1,314 @@
+package io.github.dropnet.models;
+
+import io.github.dropnet.layers.Activation;
+import io.github.dropnet.layers.ActivationLayer;
+import io.github.dropnet.layers.Conv2D;
+import io.github.dropnet.layers.DataFormat;
+import io.github.dropnet.layers.Dense;
+import io.github.dropnet.layers.Dropout;
+import io.github.dropnet.layers.Flatten;
+import io.github.dropnet.layers.LSTM;
+import io.github.dropnet.layers.Layer;
+import io.github.dropnet.layers.MaxPool2D;
+import io.github.dropnet.layers.Padding;
+import java.io.IOException;
+import java.util.List;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The registry of layer codecs: which classes a model file can hold, under which tags, with which
+ * fields. The tags and fields are part of the file format and are documented in {@link ModelFile},
+ * whose table must follow every change here: a tag or a field is never renamed or reused, and a new
+ * field gets a default so that older files still load.
+ *
+ * <p>Thread safety: immutable after class initialisation (tests may {@link #register} more).
+ */
+final class LayerCodecs {
+  private static final Map<Class<?>, LayerCodec<?>> BY_CLASS = new LinkedHashMap<>();
+  private static final Map<String, LayerCodec<?>> BY_TAG = new LinkedHashMap<>();
+
+  static {
+    register(new DenseCodec());
+    register(new Conv2DCodec());
+    register(new MaxPool2DCodec());
+    register(new LstmCodec());
+    register(new FlattenCodec());
+    register(new ActivationCodec());
+    register(new DropoutCodec());
+    register(new SequentialCodec());
+  }
+
+  private LayerCodecs() {}
+
+  /**
+   * Adds a codec. Called while this class initialises, and by this package's tests for layers that
+   * exist only there; not safe to call while other threads save or load.
+   *
+   * @throws IllegalStateException if its class or tag already has a codec
+   */
+  static synchronized void register(LayerCodec<?> codec) {
+    if (BY_CLASS.containsKey(codec.type()) || BY_TAG.containsKey(codec.tag())) {
+      throw new IllegalStateException("ModelFile: a codec for " + codec.tag() + " exists already");
+    }
+    BY_CLASS.put(codec.type(), codec);
+    BY_TAG.put(codec.tag(), codec);
+  }
+
+  /**
+   * The codec of this layer's class.
+   *
+   * @throws IllegalArgumentException naming the class if no codec handles it
+   */
+  static LayerCodec<?> forLayer(Layer layer) {
+    LayerCodec<?> codec = BY_CLASS.get(layer.getClass());
+    if (codec == null) {
+      throw new IllegalArgumentException(
+          "ModelFile: cannot save a layer of class " + layer.getClass().getName()
+              + ": no codec for it; savable layers are " + BY_TAG.keySet());
+    }
+    return codec;
+  }
+
+  /** The codec of this tag, or {@code null} if the tag is unknown. */
+  static LayerCodec<?> forTag(String tag) {
+    return BY_TAG.get(tag);
+  }
+
+  /** The known tags, for messages. */
+  static String tags() {
+    return BY_TAG.keySet().toString();
+  }
+
+  // ---------------------------------------------------------------- codecs
+
+  private static final class DenseCodec extends LayerCodec<Dense> {
+    DenseCodec() {
+      super("Dense", Dense.class);
+    }
+
+    @Override
+    void writeConfig(Dense l, LayerConfig c) {
+      c.putInt("units", l.units()).putEnum("activation", l.activation())
+          .putBoolean("useBias", l.useBias());
+      l.seed().ifPresent(s -> c.putLong("seed", s));
+    }
+
+    @Override
+    Dense create(LayerConfig c, Nested nested) throws IOException {
+      Dense l = new Dense(c.getInt("units"))
+          .activation(c.getEnum("activation", Activation.class))
+          .useBias(c.getBoolean("useBias"));
+      Long seed = c.optLong("seed");
+      return seed == null ? l : l.seed(seed);
+    }
+
+    @Override
+    int[][] weightShapes(Dense l, int[] in) {
+      int[] kernel = {in[in.length - 1], l.units()};
+      return l.useBias() ? new int[][] {kernel, {l.units()}} : new int[][] {kernel};
+    }
+  }
+
+  private static final class Conv2DCodec extends LayerCodec<Conv2D> {
+    Conv2DCodec() {
+      super("Conv2D", Conv2D.class);
+    }
+
+    @Override
+    void writeConfig(Conv2D l, LayerConfig c) {
+      c.putInt("filters", l.filters()).putInts("kernelSize", l.kernelSize())
+          .putInts("strides", l.strides()).putInts("dilation", l.dilation())
+          .putEnum("padding", l.padding()).putEnum("dataFormat", l.dataFormat())
+          .putEnum("activation", l.activation()).putBoolean("useBias", l.useBias());
+      l.seed().ifPresent(s -> c.putLong("seed", s));
+    }
+
+    @Override
+    Conv2D create(LayerConfig c, Nested nested) throws IOException {
+      int[] k = c.getInts("kernelSize", 2);
+      int[] s = c.getInts("strides", 2);
+      int[] d = c.getInts("dilation", 2);
+      Conv2D l = new Conv2D(c.getInt("filters"), k[0], k[1])
+          .strides(s[0], s[1])
+          .dilation(d[0], d[1])
+          .padding(c.getEnum("padding", Padding.class))
+          .dataFormat(c.getEnum("dataFormat", DataFormat.class))
+          .activation(c.getEnum("activation", Activation.class))
+          .useBias(c.getBoolean("useBias"));
+      Long seed = c.optLong("seed");
+      return seed == null ? l : l.seed(seed);
+    }
+
+    @Override
+    int[][] weightShapes(Conv2D l, int[] in) {
+      int cin = in[l.dataFormat() == DataFormat.CHANNELS_LAST ? 3 : 1];
+      int[] k = l.kernelSize();
+      int[] kernel = {k[0], k[1], cin, l.filters()};
+      return l.useBias() ? new int[][] {kernel, {l.filters()}} : new int[][] {kernel};
+    }
+  }
+
+  private static final class MaxPool2DCodec extends LayerCodec<MaxPool2D> {
+    MaxPool2DCodec() {
+      super("MaxPool2D", MaxPool2D.class);
+    }
+
+    @Override
+    void writeConfig(MaxPool2D l, LayerConfig c) {
+      c.putInts("poolSize", l.poolSize()).putInts("strides", l.strides())
+          .putEnum("padding", l.padding()).putEnum("dataFormat", l.dataFormat());
+    }
+
+    @Override
+    MaxPool2D create(LayerConfig c, Nested nested) throws IOException {
+      int[] p = c.getInts("poolSize", 2);
+      int[] s = c.getInts("strides", 2);
+      return new MaxPool2D(p[0], p[1])
+          .strides(s[0], s[1])
+          .padding(c.getEnum("padding", Padding.class))
+          .dataFormat(c.getEnum("dataFormat", DataFormat.class));
+    }
+
+    @Override
+    int[][] weightShapes(MaxPool2D l, int[] in) {
+      return new int[0][];
+    }
+  }
+
+  private static final class LstmCodec extends LayerCodec<LSTM> {
+    LstmCodec() {
+      super("LSTM", LSTM.class);
+    }
+
+    @Override
+    void writeConfig(LSTM l, LayerConfig c) {
+      c.putInt("units", l.units()).putBoolean("returnSequences", l.returnSequences())
+          .putDouble("dropout", l.dropout()).putDouble("recurrentDropout", l.recurrentDropout());
+      l.seed().ifPresent(s -> c.putLong("seed", s));
+    }
+
+    @Override
+    LSTM create(LayerConfig c, Nested nested) throws IOException {
+      LSTM l = new LSTM(c.getInt("units"))
+          .returnSequences(c.getBoolean("returnSequences"))
+          .dropout(c.getDouble("dropout"))
+          .recurrentDropout(c.getDouble("recurrentDropout"));
+      Long seed = c.optLong("seed");
+      return seed == null ? l : l.seed(seed);
+    }
+
+    @Override
+    int[][] weightShapes(LSTM l, int[] in) {
+      int u = l.units();
+      // 4u is computed in long and clamped: a forged unit count must not wrap around to a
+      // plausible size.
+      int g4 = (int) Math.min(4L * u, Integer.MAX_VALUE);
+      return new int[][] {{in[2], g4}, {u, g4}, {g4}};
+    }
+  }
+
+  private static final class FlattenCodec extends LayerCodec<Flatten> {
+    FlattenCodec() {
+      super("Flatten", Flatten.class);
+    }
+
+    @Override
+    void writeConfig(Flatten l, LayerConfig c) {}
+
+    @Override
+    Flatten create(LayerConfig c, Nested nested) {
+      return new Flatten();
+    }
+
+    @Override
+    int[][] weightShapes(Flatten l, int[] in) {
+      return new int[0][];
+    }
+  }
+
+  private static final class ActivationCodec extends LayerCodec<ActivationLayer> {
+    ActivationCodec() {
+      super("ActivationLayer", ActivationLayer.class);
+    }
+
+    @Override
+    void writeConfig(ActivationLayer l, LayerConfig c) {
+      c.putEnum("activation", l.activation());
+    }
+
+    @Override
+    ActivationLayer create(LayerConfig c, Nested nested) throws IOException {
+      return new ActivationLayer(c.getEnum("activation", Activation.class));
+    }
+
+    @Override
+    int[][] weightShapes(ActivationLayer l, int[] in) {
+      return new int[0][];
+    }
+  }
+
+  private static final class DropoutCodec extends LayerCodec<Dropout> {
+    DropoutCodec() {
+      super("Dropout", Dropout.class);
+    }
+
+    @Override
+    void writeConfig(Dropout l, LayerConfig c) {
+      c.putDouble("rate", l.rate());
+      int[] noiseShape = l.noiseShape();
+      if (noiseShape != null) {
+        c.putInts("noiseShape", noiseShape);
+      }
+      c.putEnum("scaling", l.scaling());
+      l.seed().ifPresent(s -> c.putLong("seed", s));
+    }
+
+    @Override
+    Dropout create(LayerConfig c, Nested nested) throws IOException {
+      double rate = c.getDouble("rate");
+      int[] noiseShape = c.optInts("noiseShape");
+      Dropout l = (noiseShape == null ? new Dropout(rate) : new Dropout(rate, noiseShape))
+          .scaling(c.getEnum("scaling", Dropout.Scaling.class));
+      Long seed = c.optLong("seed");
+      return seed == null ? l : l.seed(seed);
+    }
+
+    @Override
+    int[][] weightShapes(Dropout l, int[] in) {
+      return new int[0][];
+    }
+  }
+
+  /** A model nested as a layer: its layers, each with its own configuration and weights. */
+  private static final class SequentialCodec extends LayerCodec<Sequential> {
+    SequentialCodec() {
+      super("Sequential", Sequential.class);
+    }
+
+    @Override
+    void writeConfig(Sequential l, LayerConfig c) {
+      c.putLayers("layers", l.layers());
+    }
+
+    @Override
+    Sequential create(LayerConfig c, Nested nested) throws IOException {
+      return new Sequential(nested.layers(c.getRecords("layers")).toArray(new Layer[0]));
+    }
+
+    @Override
+    int[][] weightShapes(Sequential l, int[] in) {
+      throw new UnsupportedOperationException("a container: its layers hold the weights");
+    }
+
+    @Override
+    boolean container() {
+      return true;
+    }
+
+    @Override
+    List<Layer> children(Sequential l) {
+      return l.layers();
+    }
+  }
+}
