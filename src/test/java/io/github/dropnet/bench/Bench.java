@@ -1,6 +1,10 @@
 package io.github.dropnet.bench;
 
+import io.github.dropnet.data.FashionMnist;
+import io.github.dropnet.data.TrainTest;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +16,7 @@ import java.util.Locale;
  * <pre>
  * BENCH impl=dropnet workload=L1 threads=2 median_ms=12.345 min_ms=12.001 max_ms=13.100
  * </pre>
+ * The E workloads append the test accuracy: {@code test_acc=0.8812}.
  * Everything else (what is timed, GFLOP/s, memory bounds) goes to standard error, one
  * {@code #}-prefixed line each, so that standard output holds only the result lines.
  *
@@ -26,7 +31,8 @@ import java.util.Locale;
  * Each workload is warmed up (at least 5 iterations and 0.5 s), then timed in {@code repeats}
  * blocks of about 0.25 s each; a block's time divided by its iterations is one sample, and the
  * line reports the median, minimum and maximum sample in milliseconds per iteration (see
- * {@link Timer}). A workload is rebuilt, from the same seeds, for every thread count.
+ * {@link Timer}). A workload is rebuilt, from the same seeds, for every thread count. The E
+ * workloads time whole training epochs instead (see {@link EpochWorkloads}).
  */
 public final class Bench {
 
@@ -34,11 +40,14 @@ public final class Bench {
   static final List<String> DEFAULT_WORKLOADS =
       List.of("D1", "D2", "D3", "L1", "L2", "L3", "L4", "L5");
 
+  static final String ALL_WORKLOADS = String.join(",", DEFAULT_WORKLOADS) + ",E1,E2,E3";
+
   static final Path DEFAULT_DATA = Path.of("/usr/share/datasets/fashion-mnist");
 
   static final String USAGE = "usage: Bench [--workloads W1,W2,...] [--threads N[,M...]]"
-      + " [--repeats R] [--data DIR]\n  workloads: " + String.join(",", DEFAULT_WORKLOADS)
-      + " (default: all of them)";
+      + " [--repeats R] [--data DIR]\n  workloads: " + ALL_WORKLOADS + " (default: "
+      + String.join(",", DEFAULT_WORKLOADS) + "); E* read Fashion-MNIST from DIR (default "
+      + DEFAULT_DATA + ")";
 
   /**
    * What to run.
@@ -48,7 +57,8 @@ public final class Bench {
    * @param repeats timed blocks per workload
    * @param data the Fashion-MNIST directory
    * @param size 0 for the sizes of the reference table; otherwise the batch size of every
-   *     single-layer workload, to run them small (tests)
+   *     single-layer workload and the most training and test images of an E workload, to run
+   *     them small (tests)
    * @param timer warm-up and block lengths
    */
   record Options(List<String> workloads, List<Integer> threads, int repeats, Path data, int size,
@@ -77,6 +87,13 @@ public final class Bench {
     } catch (IllegalArgumentException e) {
       System.err.println("Bench: " + e.getMessage());
       System.err.println(USAGE);
+      System.exit(2);
+      return;
+    }
+    boolean needsData = options.workloads().stream().anyMatch(EpochWorkloads::has);
+    if (needsData && !FashionMnist.isAvailable(options.data())) {
+      System.err.println("Bench: --data: no Fashion-MNIST files in " + options.data()
+          + " (Debian: apt-get install dataset-fashion-mnist)");
       System.exit(2);
       return;
     }
@@ -117,9 +134,9 @@ public final class Bench {
     List<String> names = new ArrayList<>();
     for (String w : value.split(",", -1)) {
       String name = w.trim().toUpperCase(Locale.ROOT);
-      if (!OpWorkloads.has(name)) {
+      if (!OpWorkloads.has(name) && !EpochWorkloads.has(name)) {
         throw new IllegalArgumentException("--workloads: unknown workload '" + w + "' in '"
-            + value + "', expected some of " + String.join(",", DEFAULT_WORKLOADS));
+            + value + "', expected some of " + ALL_WORKLOADS);
       }
       names.add(name);
     }
@@ -150,17 +167,51 @@ public final class Bench {
 
   /** Runs every (workload, thread count): result lines to {@code out}, the rest to {@code log}. */
   static void run(Options options, PrintStream out, PrintStream log) {
+    run(options, () -> FashionMnist.load(options.data()), out, log);
+  }
+
+  /** Where the E workloads get their images from. */
+  interface DataSource {
+    TrainTest load() throws IOException;
+  }
+
+  /**
+   * As {@link #run(Options, PrintStream, PrintStream)}, with the images of the E workloads from
+   * {@code source}, loaded once, when the first E workload starts.
+   */
+  static void run(Options options, DataSource source, PrintStream out, PrintStream log) {
+    TrainTest data = null;
     for (String name : options.workloads()) {
       for (int threads : options.threads()) {
         setThreads(threads, log);
+        String label = name + " threads=" + threads;
+        if (EpochWorkloads.has(name)) {
+          if (data == null) {
+            data = load(source);
+          }
+          System.gc();
+          EpochWorkloads.Result r = EpochWorkloads.run(name, data, options.size(), log, label);
+          out.println(line(name, threads, r.timed(),
+              String.format(Locale.ROOT, " test_acc=%.4f", r.testAccuracy())));
+          out.flush();
+          continue;
+        }
         OpWorkloads.Op op = OpWorkloads.build(name, options.size());
-        log.printf(Locale.ROOT, "# %s threads=%d: %s%n", name, threads, op.description());
+        log.printf(Locale.ROOT, "# %s: %s%n", label, op.description());
         System.gc();
         Timer.Result r = options.timer().measure(op.body(), options.repeats());
         out.println(line(name, threads, r, ""));
         out.flush();
-        bounds(name, threads, op, r, options, log);
+        bounds(label, op, r, options, log);
       }
+    }
+  }
+
+  private static TrainTest load(DataSource source) {
+    try {
+      return source.load();
+    } catch (IOException e) {
+      throw new UncheckedIOException("Bench: cannot read the images: " + e.getMessage(), e);
     }
   }
 
@@ -172,13 +223,13 @@ public final class Bench {
   }
 
   /** What the hardware allows: GFLOP/s for GEMM-bound work, a plain copy for memory-bound. */
-  private static void bounds(String name, int threads, OpWorkloads.Op op, Timer.Result r,
-      Options options, PrintStream log) {
-    log.printf(Locale.ROOT, "# %s threads=%d: %d blocks of %d iterations%n",
-        name, threads, r.repeats(), r.innerCalls());
+  private static void bounds(String label, OpWorkloads.Op op, Timer.Result r, Options options,
+      PrintStream log) {
+    log.printf(Locale.ROOT, "# %s: %d blocks of %d iterations%n",
+        label, r.repeats(), r.innerCalls());
     if (op.flops() > 0) {
-      log.printf(Locale.ROOT, "# %s threads=%d: %.1f GFLOP/s (%.3f GFLOP per iteration)%n",
-          name, threads, op.flops() / (r.medianMs() * 1e6), op.flops() / 1e9);
+      log.printf(Locale.ROOT, "# %s: %.1f GFLOP/s (%.3f GFLOP per iteration)%n",
+          label, op.flops() / (r.medianMs() * 1e6), op.flops() / 1e9);
     }
     if (op.copyDoubles() > 0) {
       double[] src = new double[op.copyDoubles()];
@@ -192,9 +243,9 @@ public final class Bench {
       }, options.repeats());
       double mb = 8.0 * op.copyDoubles() / 1e6;
       log.printf(Locale.ROOT,
-          "# %s threads=%d: %d x System.arraycopy of %.1f MB takes %.3f ms (%.1f GB/s read +"
-              + " write); this workload takes %.2f times as long%n",
-          name, threads, copies, mb, c.medianMs(), 2 * copies * mb / c.medianMs(),
+          "# %s: %d x System.arraycopy of %.1f MB takes %.3f ms (%.1f GB/s read + write);"
+              + " this workload takes %.2f times as long%n",
+          label, copies, mb, c.medianMs(), 2 * copies * mb / c.medianMs(),
           r.medianMs() / c.medianMs());
     }
   }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.dropnet.data.SyntheticImages;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -101,6 +102,25 @@ class BenchSmokeTest {
     }
     assertTrue(logText.contains("# L1 threads=1: ") && logText.contains("GFLOP/s"), logText);
     assertTrue(logText.contains("# D3 threads=2: 1 x System.arraycopy of "), logText);
+  }
+
+  @Test
+  void anEpochWorkloadAddsTheTestAccuracy() {
+    Bench.Options o = Bench.parse("--workloads", "E1", "--threads", "1").withSize(64);
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    Bench.run(o, () -> SyntheticImages.load(64, 32, 7), print(out), print(log));
+
+    String line = out.toString(StandardCharsets.UTF_8).strip();
+    Matcher m = Pattern.compile(LINE.pattern() + " test_acc=(\\d\\.\\d{4})").matcher(line);
+    assertTrue(m.matches(), "not an epoch result line: " + line);
+    assertEquals("E1 1", m.group(1) + " " + m.group(2));
+    double accuracy = Double.parseDouble(m.group(6));
+    assertTrue(accuracy >= 0 && accuracy <= 1, line);
+    String logText = log.toString(StandardCharsets.UTF_8);
+    for (int epoch = 1; epoch <= EpochWorkloads.EPOCHS; epoch++) {
+      assertTrue(logText.contains("# E1 threads=1 epoch " + epoch), logText);
+    }
   }
 
   @Test
