@@ -106,6 +106,9 @@ public final class Conv2D implements Layer {
   /**
    * A convolution with {@code filters} output channels and a {@code kernelH x kernelW} kernel.
    *
+   * @param filters the number of output channels, {@code > 0}
+   * @param kernelH the kernel height, {@code > 0}
+   * @param kernelW the kernel width, {@code > 0}
    * @throws IllegalArgumentException if a size is not positive
    */
   public Conv2D(int filters, int kernelH, int kernelW) {
@@ -119,6 +122,9 @@ public final class Conv2D implements Layer {
   /**
    * Sets the strides (default (1, 1)).
    *
+   * @param sh the vertical step between windows, {@code > 0}
+   * @param sw the horizontal step between windows, {@code > 0}
+   * @return this layer
    * @throws IllegalArgumentException if one is not positive, or one is above 1 while a dilation
    *     is above 1
    * @throws IllegalStateException if the layer is built
@@ -136,6 +142,9 @@ public final class Conv2D implements Layer {
   /**
    * Sets the dilation rates (default (1, 1)).
    *
+   * @param dh the vertical spacing between kernel taps, {@code > 0}
+   * @param dw the horizontal spacing between kernel taps, {@code > 0}
+   * @return this layer
    * @throws IllegalArgumentException if one is not positive, or one is above 1 while a stride is
    *     above 1
    * @throws IllegalStateException if the layer is built
@@ -161,6 +170,8 @@ public final class Conv2D implements Layer {
   /**
    * Sets the padding (default {@link Padding#VALID}).
    *
+   * @param p how the border is treated
+   * @return this layer
    * @throws IllegalArgumentException if null
    * @throws IllegalStateException if the layer is built
    */
@@ -173,6 +184,8 @@ public final class Conv2D implements Layer {
   /**
    * Sets the data format (default {@link DataFormat#CHANNELS_LAST}).
    *
+   * @param f where the channel axis of the input and output is
+   * @return this layer
    * @throws IllegalArgumentException if null
    * @throws IllegalStateException if the layer is built
    */
@@ -185,6 +198,8 @@ public final class Conv2D implements Layer {
   /**
    * Sets the activation (default {@link Activation#LINEAR}).
    *
+   * @param a the function applied to the convolution plus bias
+   * @return this layer
    * @throws IllegalArgumentException if null
    * @throws IllegalStateException if the layer is built
    */
@@ -197,6 +212,8 @@ public final class Conv2D implements Layer {
   /**
    * Whether to add a bias (default true).
    *
+   * @param b true to add one bias per filter
+   * @return this layer
    * @throws IllegalStateException if the layer is built
    */
   public Conv2D useBias(boolean b) {
@@ -208,6 +225,8 @@ public final class Conv2D implements Layer {
   /**
    * Seeds the initial kernel: {@code new SplittableRandom(seed)} fills it in row-major order.
    *
+   * @param seed the seed of the kernel initialiser
+   * @return this layer
    * @throws IllegalStateException if the layer is built
    */
   public Conv2D seed(long seed) {
@@ -217,42 +236,42 @@ public final class Conv2D implements Layer {
     return this;
   }
 
-  /** The number of output channels. */
+  /** {@return the number of output channels} */
   public int filters() {
     return filters;
   }
 
-  /** The kernel size {@code {kh, kw}} (a copy). */
+  /** {@return the kernel size {@code {kh, kw}} (a copy)} */
   public int[] kernelSize() {
     return new int[] {kernelH, kernelW};
   }
 
-  /** The strides {@code {sh, sw}} (a copy). */
+  /** {@return the strides {@code {sh, sw}} (a copy)} */
   public int[] strides() {
     return new int[] {strideH, strideW};
   }
 
-  /** The dilation rates {@code {dh, dw}} (a copy). */
+  /** {@return the dilation rates {@code {dh, dw}} (a copy)} */
   public int[] dilation() {
     return new int[] {dilationH, dilationW};
   }
 
-  /** The padding. */
+  /** {@return the padding} */
   public Padding padding() {
     return padding;
   }
 
-  /** The data format. */
+  /** {@return the data format} */
   public DataFormat dataFormat() {
     return dataFormat;
   }
 
-  /** The activation. */
+  /** {@return the activation} */
   public Activation activation() {
     return activation;
   }
 
-  /** Whether the layer adds a bias. */
+  /** {@return whether the layer adds a bias} */
   public boolean useBias() {
     return useBias;
   }
