@@ -53,7 +53,7 @@ public final class BinaryCrossentropy implements Loss {
     this.fromLogits = fromLogits;
   }
 
-  /** True if {@code yPred} is read as logits, false if as probabilities. */
+  /** {@return true if {@code yPred} is read as logits, false if as probabilities} */
   public boolean fromLogits() {
     return fromLogits;
   }

@@ -58,7 +58,7 @@ public final class CategoricalCrossentropy implements Loss {
     this.fromLogits = fromLogits;
   }
 
-  /** True if {@code yPred} is read as logits, false if as probabilities. */
+  /** {@return true if {@code yPred} is read as logits, false if as probabilities} */
   public boolean fromLogits() {
     return fromLogits;
   }
