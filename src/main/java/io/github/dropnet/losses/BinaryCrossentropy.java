@@ -46,6 +46,8 @@ public final class BinaryCrossentropy implements Loss {
   }
 
   /**
+   * The loss on logits or on probabilities.
+   *
    * @param fromLogits true if {@code yPred} holds logits (the sigmoid is then applied inside the
    *     loss), false if it holds probabilities
    */

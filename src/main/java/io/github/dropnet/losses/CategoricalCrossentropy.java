@@ -51,6 +51,8 @@ public final class CategoricalCrossentropy implements Loss {
   }
 
   /**
+   * The loss on logits or on probabilities.
+   *
    * @param fromLogits true if {@code yPred} holds logits (the softmax is then applied inside the
    *     loss), false if it holds probabilities
    */

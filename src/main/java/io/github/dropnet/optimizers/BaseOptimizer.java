@@ -61,6 +61,8 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> implements Optim
   private double[][] clipped;
 
   /**
+   * An optimizer whose learning rate follows {@code schedule}, without clipping.
+   *
    * @param schedule the learning rate schedule, not null
    * @throws IllegalArgumentException if {@code schedule} is null
    */

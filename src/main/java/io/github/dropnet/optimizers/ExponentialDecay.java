@@ -37,6 +37,8 @@ public final class ExponentialDecay implements LearningRateSchedule {
   }
 
   /**
+   * A decay, continuous or in steps.
+   *
    * @param initialLearningRate the rate at step 0, finite and {@code >= 0}
    * @param decaySteps the number of steps over which the rate is multiplied by
    *     {@code decayRate}, {@code > 0}

@@ -35,6 +35,8 @@ public final class InverseTimeDecay implements LearningRateSchedule {
   }
 
   /**
+   * A decay, continuous or in steps.
+   *
    * @param initialLearningRate the rate at step 0, finite and {@code >= 0}
    * @param decaySteps the time unit of the decay, {@code > 0}
    * @param decayRate how fast the rate falls, finite and {@code >= 0}

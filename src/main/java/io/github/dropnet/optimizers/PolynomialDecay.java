@@ -40,6 +40,8 @@ public final class PolynomialDecay implements LearningRateSchedule {
   }
 
   /**
+   * A decay to {@code endLearningRate}, with or without cycling.
+   *
    * @param initialLearningRate the rate at step 0, finite and {@code >= 0}
    * @param decaySteps the length of the decay, {@code > 0}
    * @param endLearningRate the final rate, finite and {@code >= 0}
