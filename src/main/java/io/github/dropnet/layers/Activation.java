@@ -16,13 +16,24 @@ package io.github.dropnet.layers;
  * {@code cols} is the size of the last axis (only softmax cares). Thread safety: stateless.
  */
 public enum Activation {
+  /** The identity, {@code y = x}. */
   LINEAR,
+  /** The rectifier, {@code y = max(x, 0)}, with derivative 0 at 0. */
   RELU,
+  /** The logistic function, {@code y = 1 / (1 + exp(-x))}. */
   SIGMOID,
+  /** The hyperbolic tangent, {@code y = tanh(x)}. */
   TANH,
+  /** Softmax over the last axis: each row of {@code cols} values becomes a distribution. */
   SOFTMAX;
 
-  /** Applies the activation in place to {@code a[0 .. rows*cols)} (modified). */
+  /**
+   * Applies the activation in place to {@code a[0 .. rows*cols)}.
+   *
+   * @param a the pre-activation values, row-major; modified: holds the activation's output
+   * @param rows the number of rows (the product of all axes but the last)
+   * @param cols the size of the last axis, over which softmax normalises
+   */
   public void apply(double[] a, int rows, int cols) {
     int n = rows * cols;
     switch (this) {
@@ -56,6 +67,12 @@ public enum Activation {
   /**
    * Turns {@code grad} (modified) from the gradient with respect to the activation's output
    * {@code y} into the gradient with respect to its input, using only the output {@code y}.
+   *
+   * @param y the activation's output from the forward pass, row-major; not modified
+   * @param grad the gradient with respect to {@code y}; modified: holds the gradient with respect
+   *     to the activation's input
+   * @param rows the number of rows (the product of all axes but the last)
+   * @param cols the size of the last axis, over which softmax normalises
    */
   public void backward(double[] y, double[] grad, int rows, int cols) {
     int n = rows * cols;
@@ -94,7 +111,12 @@ public enum Activation {
     }
   }
 
-  /** The logistic function, stable for large |x|. */
+  /**
+   * The logistic function, stable for large |x|: no intermediate {@code exp} overflows.
+   *
+   * @param x the input
+   * @return {@code 1 / (1 + exp(-x))}, in [0, 1]
+   */
   public static double sigmoid(double x) {
     if (x >= 0) {
       return 1.0 / (1.0 + Math.exp(-x));
@@ -103,7 +125,13 @@ public enum Activation {
     return e / (1.0 + e);
   }
 
-  /** Softmax of {@code a[off .. off+len)} in place, with the maximum subtracted first. */
+  /**
+   * Softmax of {@code a[off .. off+len)} in place, with the maximum subtracted first.
+   *
+   * @param a the array holding the row; modified: the row's logits become probabilities
+   * @param off the index of the row's first element
+   * @param len the number of elements in the row
+   */
   public static void softmaxRow(double[] a, int off, int len) {
     double max = Double.NEGATIVE_INFINITY;
     for (int j = 0; j < len; j++) {

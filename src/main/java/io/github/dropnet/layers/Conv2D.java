@@ -107,6 +107,9 @@ public final class Conv2D implements Layer {
   /**
    * A convolution with {@code filters} output channels and a {@code kernelH x kernelW} kernel.
    *
+   * @param filters the number of output channels, {@code > 0}
+   * @param kernelH the kernel height, {@code > 0}
+   * @param kernelW the kernel width, {@code > 0}
    * @throws IllegalArgumentException if a size is not positive
    */
   public Conv2D(int filters, int kernelH, int kernelW) {
@@ -120,6 +123,9 @@ public final class Conv2D implements Layer {
   /**
    * Sets the strides (default (1, 1)).
    *
+   * @param sh the vertical step between windows, {@code > 0}
+   * @param sw the horizontal step between windows, {@code > 0}
+   * @return this layer
    * @throws IllegalArgumentException if one is not positive, or one is above 1 while a dilation
    *     is above 1
    * @throws IllegalStateException if the layer is built
@@ -137,6 +143,9 @@ public final class Conv2D implements Layer {
   /**
    * Sets the dilation rates (default (1, 1)).
    *
+   * @param dh the vertical spacing between kernel taps, {@code > 0}
+   * @param dw the horizontal spacing between kernel taps, {@code > 0}
+   * @return this layer
    * @throws IllegalArgumentException if one is not positive, or one is above 1 while a stride is
    *     above 1
    * @throws IllegalStateException if the layer is built
@@ -162,6 +171,8 @@ public final class Conv2D implements Layer {
   /**
    * Sets the padding (default {@link Padding#VALID}).
    *
+   * @param p how the border is treated
+   * @return this layer
    * @throws IllegalArgumentException if null
    * @throws IllegalStateException if the layer is built
    */
@@ -174,6 +185,8 @@ public final class Conv2D implements Layer {
   /**
    * Sets the data format (default {@link DataFormat#CHANNELS_LAST}).
    *
+   * @param f where the channel axis of the input and output is
+   * @return this layer
    * @throws IllegalArgumentException if null
    * @throws IllegalStateException if the layer is built
    */
@@ -186,6 +199,8 @@ public final class Conv2D implements Layer {
   /**
    * Sets the activation (default {@link Activation#LINEAR}).
    *
+   * @param a the function applied to the convolution plus bias
+   * @return this layer
    * @throws IllegalArgumentException if null
    * @throws IllegalStateException if the layer is built
    */
@@ -198,6 +213,8 @@ public final class Conv2D implements Layer {
   /**
    * Whether to add a bias (default true).
    *
+   * @param b true to add one bias per filter
+   * @return this layer
    * @throws IllegalStateException if the layer is built
    */
   public Conv2D useBias(boolean b) {
@@ -209,6 +226,8 @@ public final class Conv2D implements Layer {
   /**
    * Seeds the initial kernel: {@code new SplittableRandom(seed)} fills it in row-major order.
    *
+   * @param seed the seed of the kernel initialiser
+   * @return this layer
    * @throws IllegalStateException if the layer is built
    */
   public Conv2D seed(long seed) {
@@ -218,42 +237,42 @@ public final class Conv2D implements Layer {
     return this;
   }
 
-  /** The number of output channels. */
+  /** {@return the number of output channels} */
   public int filters() {
     return filters;
   }
 
-  /** The kernel size {@code {kh, kw}} (a copy). */
+  /** {@return the kernel size {@code {kh, kw}} (a copy)} */
   public int[] kernelSize() {
     return new int[] {kernelH, kernelW};
   }
 
-  /** The strides {@code {sh, sw}} (a copy). */
+  /** {@return the strides {@code {sh, sw}} (a copy)} */
   public int[] strides() {
     return new int[] {strideH, strideW};
   }
 
-  /** The dilation rates {@code {dh, dw}} (a copy). */
+  /** {@return the dilation rates {@code {dh, dw}} (a copy)} */
   public int[] dilation() {
     return new int[] {dilationH, dilationW};
   }
 
-  /** The padding. */
+  /** {@return the padding} */
   public Padding padding() {
     return padding;
   }
 
-  /** The data format. */
+  /** {@return the data format} */
   public DataFormat dataFormat() {
     return dataFormat;
   }
 
-  /** The activation. */
+  /** {@return the activation} */
   public Activation activation() {
     return activation;
   }
 
-  /** Whether the layer adds a bias. */
+  /** {@return whether the layer adds a bias} */
   public boolean useBias() {
     return useBias;
   }

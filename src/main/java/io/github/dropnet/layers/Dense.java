@@ -81,6 +81,7 @@ public final class Dense implements Layer {
   /**
    * A dense layer with {@code units} outputs, linear activation and a bias.
    *
+   * @param units the size of the output's last axis, {@code > 0}
    * @throws IllegalArgumentException if {@code units <= 0}
    */
   public Dense(int units) {
@@ -90,6 +91,7 @@ public final class Dense implements Layer {
   /**
    * Sets the activation (default {@link Activation#LINEAR}).
    *
+   * @param activation the function applied to {@code x . kernel + bias}
    * @return this layer
    * @throws IllegalArgumentException if {@code activation} is null
    * @throws IllegalStateException if the layer is already built
@@ -103,6 +105,7 @@ public final class Dense implements Layer {
   /**
    * Whether to add a bias (default {@code true}, as Keras).
    *
+   * @param useBias true to add a bias vector, false for {@code x . kernel} alone
    * @return this layer
    * @throws IllegalStateException if the layer is already built
    */
@@ -115,6 +118,7 @@ public final class Dense implements Layer {
   /**
    * Makes the initial weights deterministic: the same seed gives the same kernel.
    *
+   * @param seed the seed of the kernel initialiser
    * @return this layer
    * @throws IllegalStateException if the layer is already built
    */
@@ -124,27 +128,27 @@ public final class Dense implements Layer {
     return this;
   }
 
-  /** The number of output units. */
+  /** {@return the number of output units} */
   public int units() {
     return units;
   }
 
-  /** The activation. */
+  /** {@return the activation} */
   public Activation activation() {
     return activation;
   }
 
-  /** Whether the layer adds a bias. */
+  /** {@return whether the layer adds a bias} */
   public boolean useBias() {
     return useBias;
   }
 
-  /** The initialisation seed, empty if the layer is unseeded. */
+  /** {@return the initialisation seed, empty if the layer is unseeded} */
   public OptionalLong seed() {
     return seed == null ? OptionalLong.empty() : OptionalLong.of(seed);
   }
 
-  /** Whether the weights exist (after {@link #build} or the first {@link #forward}). */
+  /** {@return whether the weights exist (after {@link #build} or the first {@link #forward})} */
   public boolean isBuilt() {
     return kernel != null;
   }

@@ -218,7 +218,13 @@ public final class Dropout implements Layer, Stochastic {
     return new Dropout(rate, spatialNoise(3, format));
   }
 
-  /** {@link #spatial1D(double, DataFormat)} for channels-last data. */
+  /**
+   * {@link #spatial1D(double, DataFormat)} for channels-last data, {@code (N, steps, C)}.
+   *
+   * @param rate the fraction of channels dropped, in [0, 1]
+   * @return a new, unbuilt layer
+   * @throws IllegalArgumentException if the rate is outside [0, 1] or NaN
+   */
   public static Dropout spatial1D(double rate) {
     return spatial1D(rate, DataFormat.CHANNELS_LAST);
   }
@@ -237,7 +243,13 @@ public final class Dropout implements Layer, Stochastic {
     return new Dropout(rate, spatialNoise(4, format));
   }
 
-  /** {@link #spatial2D(double, DataFormat)} for channels-last images. */
+  /**
+   * {@link #spatial2D(double, DataFormat)} for channels-last images, {@code (N, H, W, C)}.
+   *
+   * @param rate the fraction of feature maps dropped, in [0, 1]
+   * @return a new, unbuilt layer
+   * @throws IllegalArgumentException if the rate is outside [0, 1] or NaN
+   */
   public static Dropout spatial2D(double rate) {
     return spatial2D(rate, DataFormat.CHANNELS_LAST);
   }
@@ -256,7 +268,13 @@ public final class Dropout implements Layer, Stochastic {
     return new Dropout(rate, spatialNoise(5, format));
   }
 
-  /** {@link #spatial3D(double, DataFormat)} for channels-last volumes. */
+  /**
+   * {@link #spatial3D(double, DataFormat)} for channels-last volumes, {@code (N, D, H, W, C)}.
+   *
+   * @param rate the fraction of feature volumes dropped, in [0, 1]
+   * @return a new, unbuilt layer
+   * @throws IllegalArgumentException if the rate is outside [0, 1] or NaN
+   */
   public static Dropout spatial3D(double rate) {
     return spatial3D(rate, DataFormat.CHANNELS_LAST);
   }
@@ -273,6 +291,7 @@ public final class Dropout implements Layer, Stochastic {
   /**
    * Seeds the layer's random stream, for masks that repeat from run to run.
    *
+   * @param seed the seed of the mask stream
    * @return this layer
    * @throws IllegalStateException if the layer is already built
    */
@@ -287,6 +306,8 @@ public final class Dropout implements Layer, Stochastic {
   /**
    * Chooses when the layer rescales; {@link Scaling#INVERTED} by default.
    *
+   * @param scaling whether kept units are scaled up in training or all units scaled down at
+   *     inference
    * @return this layer
    * @throws IllegalArgumentException if {@code scaling} is null
    * @throws IllegalStateException if the layer is already built
@@ -305,7 +326,7 @@ public final class Dropout implements Layer, Stochastic {
     this.calls = 0;
   }
 
-  /** The fraction of units dropped in training. */
+  /** {@return the fraction of units dropped in training} */
   public double rate() {
     return rate;
   }
@@ -314,17 +335,19 @@ public final class Dropout implements Layer, Stochastic {
    * A copy of the noise shape as given (with its -1 entries), or {@code null} when the mask has
    * the input's full shape (Keras' {@code noise_shape=None}); {@code new Dropout(d.rate(),
    * d.noiseShape())} has the same configuration.
+   *
+   * @return a copy of the noise shape, or {@code null} for the input's full shape
    */
   public int[] noiseShape() {
     return noiseShape == null ? null : noiseShape.clone();
   }
 
-  /** When the layer rescales. */
+  /** {@return when the layer rescales} */
   public Scaling scaling() {
     return scaling;
   }
 
-  /** The seed given to {@link #seed(long)} or {@link #reseed}, or empty for an unseeded layer. */
+  /** {@return the seed given to {@link #seed(long)} or {@link #reseed}; empty if unseeded} */
   public OptionalLong seed() {
     return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
   }

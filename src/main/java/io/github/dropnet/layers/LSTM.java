@@ -139,13 +139,20 @@ public final class LSTM implements Layer, Stochastic {
   /**
    * An LSTM layer with {@code units} state units, returning the last output, without dropout.
    *
+   * @param units the size {@code u} of the hidden and cell states, {@code > 0}
    * @throws IllegalArgumentException if {@code units <= 0}
    */
   public LSTM(int units) {
     this.units = Checks.positive(NAME, "units", units);
   }
 
-  /** Whether to return every {@code h_t} {@code (N, T, u)} rather than the last {@code (N, u)}. */
+  /**
+   * Whether to return every {@code h_t} {@code (N, T, u)} rather than the last {@code (N, u)}.
+   *
+   * @param returnSequences true for the whole sequence, false (the default) for the last output
+   * @return this layer
+   * @throws IllegalStateException if the layer is already built
+   */
   public LSTM returnSequences(boolean returnSequences) {
     Checks.notBuilt(NAME, built, "returnSequences");
     this.returnSequences = returnSequences;
@@ -155,7 +162,10 @@ public final class LSTM implements Layer, Stochastic {
   /**
    * The fraction of input features dropped in training, one mask per sequence.
    *
+   * @param rate the input dropout rate, in [0, 1] (default 0)
+   * @return this layer
    * @throws IllegalArgumentException if {@code rate} is outside [0, 1] or NaN
+   * @throws IllegalStateException if the layer is already built
    */
   public LSTM dropout(double rate) {
     Checks.notBuilt(NAME, built, "dropout");
@@ -167,7 +177,10 @@ public final class LSTM implements Layer, Stochastic {
    * The fraction of state units dropped from the recurrent input in training, one mask per
    * sequence.
    *
+   * @param rate the recurrent dropout rate, in [0, 1] (default 0)
+   * @return this layer
    * @throws IllegalArgumentException if {@code rate} is outside [0, 1] or NaN
+   * @throws IllegalStateException if the layer is already built
    */
   public LSTM recurrentDropout(double rate) {
     Checks.notBuilt(NAME, built, "recurrentDropout");
@@ -175,7 +188,13 @@ public final class LSTM implements Layer, Stochastic {
     return this;
   }
 
-  /** Makes the initial weights and the sequence of dropout masks a function of {@code seed}. */
+  /**
+   * Makes the initial weights and the sequence of dropout masks a function of {@code seed}.
+   *
+   * @param seed the seed of the initialisers and of the mask stream
+   * @return this layer
+   * @throws IllegalStateException if the layer is already built
+   */
   public LSTM seed(long seed) {
     Checks.notBuilt(NAME, built, "seed");
     this.seed = seed;
@@ -192,22 +211,22 @@ public final class LSTM implements Layer, Stochastic {
     this.trainingCalls = 0;
   }
 
-  /** The number of state units {@code u}. */
+  /** {@return the number of state units {@code u}} */
   public int units() {
     return units;
   }
 
-  /** Whether the output is every {@code h_t} (true) or the last one (false). */
+  /** {@return whether the output is every {@code h_t} (true) or the last one (false)} */
   public boolean returnSequences() {
     return returnSequences;
   }
 
-  /** The input dropout rate, in [0, 1]. */
+  /** {@return the input dropout rate, in [0, 1]} */
   public double dropout() {
     return dropout;
   }
 
-  /** The recurrent dropout rate, in [0, 1]. */
+  /** {@return the recurrent dropout rate, in [0, 1]} */
   public double recurrentDropout() {
     return recurrentDropout;
   }
