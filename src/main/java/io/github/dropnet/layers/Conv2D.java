@@ -277,7 +277,7 @@ public final class Conv2D implements Layer {
     return useBias;
   }
 
-  /** The initialisation seed given to {@link #seed(long)}, empty if the layer is unseeded. */
+  /** {@return the initialisation seed given to {@link #seed(long)}, empty if the layer is unseeded} */
   public OptionalLong seed() {
     return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
   }

@@ -232,8 +232,9 @@ public final class LSTM implements Layer, Stochastic {
   }
 
   /**
-   * The seed given to {@link #seed(long)} or {@link #reseed(long)}, or empty for an unseeded layer
-   * (which draws from a fresh seed).
+   * The seed given to {@link #seed(long)} or {@link #reseed(long)}.
+   *
+   * @return the seed, or empty for an unseeded layer (which draws from a fresh seed)
    */
   public OptionalLong seed() {
     return seeded ? OptionalLong.of(seed) : OptionalLong.empty();

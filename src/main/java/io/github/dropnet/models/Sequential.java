@@ -776,6 +776,7 @@ public final class Sequential implements Layer, Stochastic {
    * leaves a half-written model in place of a good one. The optimizer, loss and metrics of
    * {@code compile} are not saved: compile the loaded model again to train it further.
    *
+   * @param path the file to write; replaced atomically if it exists
    * @throws IllegalArgumentException if a layer has no file format (a layer class of your own)
    * @throws IOException if the file cannot be written; the file at {@code path} is then unchanged
    */
@@ -787,6 +788,8 @@ public final class Sequential implements Layer, Stochastic {
    * Loads a model saved by {@link #save}: fresh layers with the saved configurations and
    * weights, built for the saved input shape. Outputs are bit-identical to the saved model's.
    *
+   * @param path the model file to read
+   * @return the loaded model, built and holding the saved weights
    * @throws IOException if the file is missing, truncated, corrupted, not a dropnet model, or
    *     written by a newer format version; the message says which
    */
