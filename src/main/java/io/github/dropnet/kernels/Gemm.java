@@ -309,13 +309,17 @@ public final class Gemm {
         }
         return;
       }
-      // columns of R are rows in memory (bRs == 1): read four of them side by side, in order
+      // columns of R are rows in memory (bRs == 1): read eight of them side by side, in order
       int j = 0;
-      for (; j + 4 <= nc; j += 4) {
+      for (; j + 8 <= nc; j += 8) {
         int s0 = base + j * bCs;
         int s1 = s0 + bCs;
         int s2 = s1 + bCs;
         int s3 = s2 + bCs;
+        int s4 = s3 + bCs;
+        int s5 = s4 + bCs;
+        int s6 = s5 + bCs;
+        int s7 = s6 + bCs;
         for (int p = 0; p < kc; p++) {
           double[] row = bp[p];
           int o = p * bRs;
@@ -323,6 +327,10 @@ public final class Gemm {
           row[j + 1] = b[s1 + o];
           row[j + 2] = b[s2 + o];
           row[j + 3] = b[s3 + o];
+          row[j + 4] = b[s4 + o];
+          row[j + 5] = b[s5 + o];
+          row[j + 6] = b[s6 + o];
+          row[j + 7] = b[s7 + o];
         }
       }
       for (; j < nc; j++) {
