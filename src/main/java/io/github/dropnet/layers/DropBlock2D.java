@@ -80,9 +80,10 @@ import java.util.OptionalLong;
  *
  * <h2>Example</h2>
  * <pre>{@code
- * DropBlock2D drop = new DropBlock2D(0.1, 7).seed(1)
- *     .rateSchedule(RateSchedule.linear(0.0, 0.1, 20));   // the paper's linear ramp
- * Tensor y = drop.forward(Tensor.ones(8, 32, 32, 16), true);  // 7x7 holes, mean exactly 1
+ * DropBlock2D drop = new DropBlock2D(0.1, 7).seed(1);
+ * Tensor y = drop.forward(Tensor.ones(8, 32, 32, 16), true);  // 7x7 holes, mean 1 (to rounding)
+ * DropBlock2D ramped = new DropBlock2D(0.1, 7)
+ *     .rateSchedule(RateSchedule.linear(0.0, 0.1, 20));     // the paper's ramp, over 20 epochs
  * }</pre>
  */
 public final class DropBlock2D implements Layer, Stochastic, Scheduled {
