@@ -17,7 +17,8 @@ public final class NoiseKernels {
    * {@code dst[i] = src[i] * noise[p(i)]} for every element (Gaussian dropout's forward and
    * backward). Writes {@code dst} (modified), which may be {@code src}.
    */
-  public static void multiply(double[] src, double[] dst, double[] noise, DropoutKernels.Plan plan) {
+  public static void multiply(
+      double[] src, double[] dst, double[] noise, DropoutKernels.Plan plan) {
     if (plan.full()) {
       for (int i = 0, n = plan.size(); i < n; i++) {
         dst[i] = src[i] * noise[i];

@@ -420,7 +420,8 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
     long[] mask = new long[DropoutMask.words(p.noiseSize())];
     double[] out = new double[p.size()];
     if (p.full()) {
-      DropoutKernels.forwardFull(key, threshold, input.data(), out, mask, p.size(), trainScale(rate));
+      DropoutKernels.forwardFull(
+          key, threshold, input.data(), out, mask, p.size(), trainScale(rate));
     } else {
       DropoutMask.fill(key, threshold, mask, p.noiseSize());
       DropoutKernels.apply(input.data(), out, mask, p, trainScale(rate));

@@ -45,7 +45,8 @@ class DropoutScheduleTest {
   @Test
   void backwardUsesTheRateOfItsForwardEvenIfTheScheduleMovedInBetween() {
     Tensor x = Tensor.ones(10, 10);
-    Dropout d = new Dropout(0.5).seed(4).rateSchedule(RateSchedule.byEpoch(e -> e == 0 ? 0.5 : 0.2));
+    Dropout d = new Dropout(0.5).seed(4)
+        .rateSchedule(RateSchedule.byEpoch(e -> e == 0 ? 0.5 : 0.2));
     Tensor y = d.forward(x, true);
     d.onSchedule(1, 5);
     assertEquals(0.2, d.rate(), 0.0);
