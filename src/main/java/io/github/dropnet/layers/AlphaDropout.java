@@ -44,7 +44,7 @@ import java.util.OptionalLong;
  * <h2>Determinism</h2>
  * As {@link Dropout}: the {@code k}-th training forward that draws a mask uses
  * {@code Rng.key(seed, k)}, and element {@code i} of the noise shape is kept iff
- * {@link DropoutMask#kept DropoutMask.kept(key, threshold(rate), i)}, so a Dropout and an
+ * {@code DropoutMask.kept(key, threshold(rate), i)} (as Dropout documents), so a Dropout and an
  * AlphaDropout of the same seed and rate drop the same units. {@link #reseed} restarts the stream;
  * inference and rate-0 forwards do not advance it.
  *

@@ -64,9 +64,10 @@ import java.util.OptionalLong;
  * <h2>Determinism</h2>
  * The {@code k}-th training forward that draws masks uses {@code key = Rng.key(seed, k)}; the
  * mask of parameter {@code p} (0 the kernel, 1 the bias) is the dropout mask of key
- * {@code Rng.bits(key, p)} at the rate, over the parameter's elements in row-major order
- * ({@link DropoutMask}). Seeded wrappers repeat, successive training forwards draw new masks,
- * {@link #reseed} restarts the stream; inference and rate-0 forwards do not advance it.
+ * {@code Rng.bits(key, p)} at the rate, over the parameter's elements in row-major order (as
+ * {@link Dropout} documents its masks). Seeded wrappers repeat, successive training forwards draw
+ * new masks, {@link #reseed} restarts the stream; inference and rate-0 forwards do not advance
+ * it.
  *
  * <h2>Monte Carlo</h2>
  * {@code forward(x, true)} draws new weight masks on every call, also at prediction time (Monte
