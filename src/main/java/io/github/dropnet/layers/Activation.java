@@ -10,6 +10,12 @@ package io.github.dropnet.layers;
  *   <li>{@link #TANH}: {@code y = tanh(x)}.
  *   <li>{@link #SOFTMAX}: over the last axis, {@code y = exp(x - max) / sum(exp(x - max))}, so
  *       logits of +-1000 neither overflow nor give NaN.
+ *   <li>{@link #SELU}: {@code y = scale * x} for {@code x > 0}, else
+ *       {@code scale * alpha * (exp(x) - 1)}, with {@link #SELU_SCALE} and {@link #SELU_ALPHA}
+ *       (Klambauer et al., 2017); for self-normalising networks, with LeCun-normal weights
+ *       ({@link KernelInitializer#LECUN_NORMAL}) and {@link AlphaDropout}. The derivative comes
+ *       from the output, as TensorFlow's: {@code scale} where {@code y >= 0}, else
+ *       {@code y + scale * alpha}.
  * </ul>
  *
  * <p>The in-place methods work on a flat row-major array seen as {@code rows x cols}, where
@@ -25,7 +31,18 @@ public enum Activation {
   /** The hyperbolic tangent, {@code y = tanh(x)}. */
   TANH,
   /** Softmax over the last axis: each row of {@code cols} values becomes a distribution. */
-  SOFTMAX;
+  SOFTMAX,
+  /** The scaled exponential linear unit of self-normalising networks (Klambauer et al., 2017). */
+  SELU;
+
+  /** SELU's {@code lambda}, 1.0507009873554804934193349852946 (Klambauer et al., 2017). */
+  public static final double SELU_SCALE = 1.0507009873554804934193349852946;
+
+  /** SELU's {@code alpha}, 1.6732632423543772848170429916717 (Klambauer et al., 2017). */
+  public static final double SELU_ALPHA = 1.6732632423543772848170429916717;
+
+  /** {@code SELU_SCALE * SELU_ALPHA}: the magnitude of SELU's negative saturation value. */
+  private static final double SELU_SCALE_ALPHA = SELU_SCALE * SELU_ALPHA;
 
   /**
    * Applies the activation in place to {@code a[0 .. rows*cols)}.
@@ -57,6 +74,11 @@ public enum Activation {
       case SOFTMAX:
         for (int r = 0; r < rows; r++) {
           softmaxRow(a, r * cols, cols);
+        }
+        return;
+      case SELU:
+        for (int i = 0; i < n; i++) {
+          a[i] = a[i] > 0 ? SELU_SCALE * a[i] : SELU_SCALE_ALPHA * Math.expm1(a[i]);
         }
         return;
       default:
@@ -104,6 +126,11 @@ public enum Activation {
           for (int j = 0; j < cols; j++) {
             grad[off + j] = y[off + j] * (grad[off + j] - dot);
           }
+        }
+        return;
+      case SELU:
+        for (int i = 0; i < n; i++) {
+          grad[i] *= y[i] < 0 ? y[i] + SELU_SCALE_ALPHA : SELU_SCALE;
         }
         return;
       default:

@@ -53,6 +53,7 @@ import java.util.random.RandomGenerator;
  * {@code kernel (kh, kw, C, filters)}, then {@code bias (filters)} if {@code useBias}. As in Keras
  * the kernel starts glorot-uniform in {@code [-limit, limit]}, {@code limit = sqrt(6 / (fanIn +
  * fanOut))}, {@code fanIn = kh * kw * C}, {@code fanOut = kh * kw * filters}; the bias starts at 0.
+ * {@link #kernelInitializer} chooses another of Keras' kernel initialisers with the same fans.
  *
  * <h2>Example</h2>
  * <pre>{@code
@@ -89,6 +90,7 @@ public final class Conv2D implements Layer {
   private DataFormat dataFormat = DataFormat.CHANNELS_LAST;
   private Activation activation = Activation.LINEAR;
   private boolean useBias = true;
+  private KernelInitializer kernelInitializer = KernelInitializer.GLOROT_UNIFORM;
   private boolean seeded;
   private long seed;
 
@@ -224,6 +226,24 @@ public final class Conv2D implements Layer {
   }
 
   /**
+   * Chooses the kernel initialiser (default {@link KernelInitializer#GLOROT_UNIFORM}, as Keras).
+   *
+   * @return this layer
+   * @throws IllegalArgumentException if {@code initializer} is null
+   * @throws IllegalStateException if the layer is already built
+   */
+  public Conv2D kernelInitializer(KernelInitializer initializer) {
+    Checks.notBuilt(NAME, builtShape != null, "kernelInitializer");
+    this.kernelInitializer = Checks.notNull(NAME, "kernel initializer", initializer);
+    return this;
+  }
+
+  /** The kernel initialiser. */
+  public KernelInitializer kernelInitializer() {
+    return kernelInitializer;
+  }
+
+  /**
    * Seeds the initial kernel: {@code new SplittableRandom(seed)} fills it in row-major order.
    *
    * @param seed the seed of the kernel initialiser
@@ -308,11 +328,11 @@ public final class Conv2D implements Layer {
     builtShape[0] = -1;
   }
 
-  /** Glorot-uniform kernel with Keras' fans, zero bias. */
+  /** The chosen kernel initialiser (Glorot-uniform by default) with Keras' fans, zero bias. */
   private void resetParameters(RandomGenerator rng) {
     int area = kernelH * kernelW;
     int cin = kernel.dim(2);
-    Initializers.glorotUniform(kernel.data(), area * cin, area * filters, rng);
+    kernelInitializer.fill(kernel.data(), area * cin, area * filters, rng);
     if (bias != null) {
       Arrays.fill(bias.data(), 0.0);
     }

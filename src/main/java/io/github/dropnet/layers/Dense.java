@@ -35,7 +35,9 @@ import java.util.random.RandomGenerator;
  *
  * <h2>Initialisation</h2>
  * As Keras: the kernel is Glorot-uniform, uniform in {@code [-limit, limit]} with
- * {@code limit = sqrt(6 / (in + units))}; the bias is zero.
+ * {@code limit = sqrt(6 / (in + units))}; the bias is zero. {@link #kernelInitializer} chooses
+ * another of Keras' kernel initialisers, e.g. {@link KernelInitializer#LECUN_NORMAL} for a SELU
+ * network.
  *
  * <h2>Example</h2>
  * <pre>{@code
@@ -64,6 +66,7 @@ public final class Dense implements Layer {
   private final int units;
   private Activation activation = Activation.LINEAR;
   private boolean useBias = true;
+  private KernelInitializer kernelInitializer = KernelInitializer.GLOROT_UNIFORM;
   private Long seed;
 
   // weights, created by build: live tensors, updated in place by optimizers
@@ -100,6 +103,24 @@ public final class Dense implements Layer {
     Checks.notBuilt(NAME, isBuilt(), "activation");
     this.activation = Checks.notNull(NAME, "activation", activation);
     return this;
+  }
+
+  /**
+   * Chooses the kernel initialiser (default {@link KernelInitializer#GLOROT_UNIFORM}, as Keras).
+   *
+   * @return this layer
+   * @throws IllegalArgumentException if {@code initializer} is null
+   * @throws IllegalStateException if the layer is already built
+   */
+  public Dense kernelInitializer(KernelInitializer initializer) {
+    Checks.notBuilt(NAME, isBuilt(), "kernelInitializer");
+    this.kernelInitializer = Checks.notNull(NAME, "kernel initializer", initializer);
+    return this;
+  }
+
+  /** The kernel initialiser. */
+  public KernelInitializer kernelInitializer() {
+    return kernelInitializer;
   }
 
   /**
@@ -187,10 +208,11 @@ public final class Dense implements Layer {
 
   /**
    * Keras' initialisation, in one place: kernel Glorot-uniform in {@code [-sqrt(6 / (in +
-   * units)), +sqrt(6 / (in + units))]}, bias zero.
+   * units)), +sqrt(6 / (in + units))]} unless another {@link KernelInitializer} was chosen, bias
+   * zero.
    */
   private void resetParameters(RandomGenerator rng) {
-    Initializers.glorotUniform(kernel.data(), inputDim, units, rng);
+    kernelInitializer.fill(kernel.data(), inputDim, units, rng);
     if (bias != null) {
       Arrays.fill(bias.data(), 0.0);
     }

@@ -100,7 +100,7 @@ import java.util.random.RandomGenerator;
  * Training (a forward with {@code training = true}, backward, weight updates, {@code reseed}) is
  * confined to one thread at a time.
  */
-public final class LSTM implements Layer, Stochastic {
+public final class LSTM implements Layer, Stochastic, Scheduled {
   private static final String NAME = "LSTM";
   /** Separates the initialisation stream from the dropout call keys derived from the same seed. */
   private static final long INIT_STREAM = 0x1A57_0000_0000_0001L;
@@ -112,6 +112,8 @@ public final class LSTM implements Layer, Stochastic {
   private boolean returnSequences;
   private double dropout;
   private double recurrentDropout;
+  private RateSchedule dropoutSchedule;
+  private RateSchedule recurrentDropoutSchedule;
   private long seed = Rng.freshSeed();
   /** Whether {@link #seed(long)} or {@link #reseed(long)} chose the seed. */
   private boolean seeded;
@@ -186,6 +188,58 @@ public final class LSTM implements Layer, Stochastic {
     Checks.notBuilt(NAME, built, "recurrentDropout");
     this.recurrentDropout = Checks.rate(NAME, "recurrentDropout", rate);
     return this;
+  }
+
+  /**
+   * Makes the input dropout rate follow {@code schedule}: {@code schedule.valueAt(0, 0)} at once,
+   * then its value at each {@link #onSchedule}. A forward and its backward share their masks
+   * whatever happens to the rate in between.
+   *
+   * @param schedule the input dropout rate by epoch and step
+   * @return this layer
+   * @throws IllegalArgumentException if {@code schedule} is null or its value at (0, 0) is not in
+   *     [0, 1]
+   * @throws IllegalStateException if the layer is already built
+   */
+  public LSTM dropoutSchedule(RateSchedule schedule) {
+    Checks.notBuilt(NAME, built, "dropoutSchedule");
+    Checks.notNull(NAME, "dropout schedule", schedule);
+    this.dropout = RateSchedules.rateAt(NAME, "dropout", schedule, 0, 0, false);
+    this.dropoutSchedule = schedule;
+    return this;
+  }
+
+  /**
+   * Makes the recurrent dropout rate follow {@code schedule}, as {@link #dropoutSchedule}.
+   *
+   * @param schedule the recurrent dropout rate by epoch and step
+   * @return this layer
+   * @throws IllegalArgumentException if {@code schedule} is null or its value at (0, 0) is not in
+   *     [0, 1]
+   * @throws IllegalStateException if the layer is already built
+   */
+  public LSTM recurrentDropoutSchedule(RateSchedule schedule) {
+    Checks.notBuilt(NAME, built, "recurrentDropoutSchedule");
+    Checks.notNull(NAME, "recurrent dropout schedule", schedule);
+    this.recurrentDropout = RateSchedules.rateAt(NAME, "recurrentDropout", schedule, 0, 0, false);
+    this.recurrentDropoutSchedule = schedule;
+    return this;
+  }
+
+  /**
+   * Sets the scheduled dropout rates to their values at {@code (epoch, step)}; a rate without a
+   * schedule keeps its value. Both values are checked before either changes.
+   */
+  @Override
+  public void onSchedule(int epoch, long step) {
+    double in = dropoutSchedule == null
+        ? dropout : RateSchedules.rateAt(NAME, "dropout", dropoutSchedule, epoch, step, false);
+    double rec = recurrentDropoutSchedule == null
+        ? recurrentDropout
+        : RateSchedules.rateAt(
+            NAME, "recurrentDropout", recurrentDropoutSchedule, epoch, step, false);
+    dropout = in;
+    recurrentDropout = rec;
   }
 
   /**
