@@ -1,5 +1,6 @@
 package io.github.dropnet;
 
+import io.github.dropnet.kernels.Gemm;
 import java.util.Arrays;
 import java.util.function.DoubleBinaryOperator;
 
@@ -377,17 +378,7 @@ public final class Tensor {
     int k = shape[1];
     int m = other.shape[1];
     double[] out = new double[n * m];
-    double[] b = other.data;
-    for (int i = 0; i < n; i++) {
-      int rowOut = i * m;
-      for (int p = 0; p < k; p++) {
-        double a = data[i * k + p];
-        int rowB = p * m;
-        for (int j = 0; j < m; j++) {
-          out[rowOut + j] += a * b[rowB + j];
-        }
-      }
-    }
+    Gemm.nn(n, m, k, data, other.data, out);
     return new Tensor(out, new int[] {n, m});
   }
 
