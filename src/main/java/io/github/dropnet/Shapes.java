@@ -16,6 +16,8 @@ public final class Shapes {
   /**
    * Number of elements of a fully known shape: the product of its entries, 1 for rank 0.
    *
+   * @param shape the shape, every entry {@code >= 0}
+   * @return the number of elements
    * @throws IllegalArgumentException if an entry is negative or the product overflows an int
    */
   public static int size(int... shape) {
@@ -34,7 +36,12 @@ public final class Shapes {
     return (int) n;
   }
 
-  /** Formats a shape as a tuple, {@code (2, 3, 4)}; rank 1 as {@code (5,)}, rank 0 as {@code ()}. */
+  /**
+   * Formats a shape as a tuple, {@code (2, 3, 4)}; rank 1 as {@code (5,)}, rank 0 as {@code ()}.
+   *
+   * @param shape the shape; {@code -1} entries are printed as they are
+   * @return the tuple text
+   */
   public static String format(int... shape) {
     if (shape.length == 1) {
       return "(" + shape[0] + ",)";
@@ -51,6 +58,9 @@ public final class Shapes {
 
   /**
    * Row-major strides of a shape: element (i0..ik) sits at {@code sum(ij * strides[j])}.
+   *
+   * @param shape the shape
+   * @return a new array with one stride per axis, the last one 1
    */
   public static int[] strides(int... shape) {
     int[] strides = new int[shape.length];
@@ -66,6 +76,9 @@ public final class Shapes {
    * The NumPy broadcast of two shapes: aligned at the right, each pair of sizes must be equal or
    * contain a 1, and the result takes the larger.
    *
+   * @param a the first shape
+   * @param b the second shape
+   * @return a new array with the broadcast shape, of the larger rank
    * @throws IllegalArgumentException naming both shapes if they do not broadcast
    */
   public static int[] broadcast(int[] a, int[] b) {
@@ -88,6 +101,10 @@ public final class Shapes {
    * Strides for reading a tensor of shape {@code shape} as if broadcast to {@code target}: 0 on
    * every axis where {@code shape} has size 1 (or is missing), the row-major stride elsewhere.
    * {@code target} must be a broadcast of {@code shape}.
+   *
+   * @param shape the shape of the tensor that is read
+   * @param target the shape it is broadcast to, of rank {@code >= shape.length}
+   * @return a new array with one stride per axis of {@code target}
    */
   public static int[] broadcastStrides(int[] shape, int[] target) {
     int[] own = strides(shape);
@@ -99,7 +116,13 @@ public final class Shapes {
     return out;
   }
 
-  /** True if both shapes have the same rank and sizes. */
+  /**
+   * Whether two shapes are equal.
+   *
+   * @param a the first shape
+   * @param b the second shape
+   * @return true if both shapes have the same rank and sizes
+   */
   public static boolean same(int[] a, int[] b) {
     return Arrays.equals(a, b);
   }

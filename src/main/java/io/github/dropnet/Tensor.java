@@ -1,5 +1,6 @@
 package io.github.dropnet;
 
+import io.github.dropnet.kernels.Gemm;
 import java.util.Arrays;
 import java.util.function.DoubleBinaryOperator;
 
@@ -41,6 +42,9 @@ public final class Tensor {
   /**
    * A tensor holding a copy of {@code data} in the given shape.
    *
+   * @param data the elements in row-major order; copied, not kept
+   * @param shape the shape; its product must equal {@code data.length}
+   * @return a new tensor that owns its copy of the data
    * @throws IllegalArgumentException if {@code data.length} is not the product of the shape
    */
   public static Tensor of(double[] data, int... shape) {
@@ -51,6 +55,9 @@ public final class Tensor {
    * A tensor that uses {@code data} itself as its storage (no copy): later writes to the array
    * show in the tensor and back.
    *
+   * @param data the elements in row-major order; kept and shared, not copied
+   * @param shape the shape; its product must equal {@code data.length}
+   * @return a new tensor backed by {@code data}
    * @throws IllegalArgumentException if {@code data.length} is not the product of the shape
    */
   public static Tensor wrap(double[] data, int... shape) {
@@ -63,34 +70,64 @@ public final class Tensor {
     return new Tensor(data, shape.clone());
   }
 
-  /** A tensor of zeros. @throws IllegalArgumentException on a negative size */
+  /**
+   * A tensor of zeros.
+   *
+   * @param shape the shape
+   * @return a new tensor of that shape, every element 0
+   * @throws IllegalArgumentException on a negative size
+   */
   public static Tensor zeros(int... shape) {
     return new Tensor(new double[Shapes.size(shape)], shape.clone());
   }
 
-  /** A tensor of ones. @throws IllegalArgumentException on a negative size */
+  /**
+   * A tensor of ones.
+   *
+   * @param shape the shape
+   * @return a new tensor of that shape, every element 1
+   * @throws IllegalArgumentException on a negative size
+   */
   public static Tensor ones(int... shape) {
     return full(1.0, shape);
   }
 
-  /** A tensor whose every element is {@code value}. */
+  /**
+   * A tensor whose every element is {@code value}.
+   *
+   * @param value the value of every element
+   * @param shape the shape
+   * @return a new tensor of that shape
+   * @throws IllegalArgumentException on a negative size
+   */
   public static Tensor full(double value, int... shape) {
     double[] d = new double[Shapes.size(shape)];
     Arrays.fill(d, value);
     return new Tensor(d, shape.clone());
   }
 
-  /** A rank-0 tensor holding one value. */
+  /**
+   * A rank-0 tensor holding one value.
+   *
+   * @param value the value
+   * @return a new tensor of shape {@code ()}
+   */
   public static Tensor scalar(double value) {
     return new Tensor(new double[] {value}, new int[0]);
   }
 
-  /** The shape, as a copy. */
+  /** {@return the shape, as a copy: changing it does not change the tensor} */
   public int[] shape() {
     return shape.clone();
   }
 
-  /** The size of axis {@code axis}; negative axes count from the end ({@code -1} is the last). */
+  /**
+   * The size of axis {@code axis}; negative axes count from the end ({@code -1} is the last).
+   *
+   * @param axis the axis, in {@code [-rank(), rank())}
+   * @return the size of that axis
+   * @throws IndexOutOfBoundsException if the axis is out of range
+   */
   public int dim(int axis) {
     int a = axis < 0 ? shape.length + axis : axis;
     if (a < 0 || a >= shape.length) {
@@ -100,12 +137,12 @@ public final class Tensor {
     return shape[a];
   }
 
-  /** The number of axes. */
+  /** {@return the number of axes, 0 for a scalar} */
   public int rank() {
     return shape.length;
   }
 
-  /** The number of elements. */
+  /** {@return the number of elements, the product of the shape} */
   public int size() {
     return data.length;
   }
@@ -113,17 +150,31 @@ public final class Tensor {
   /**
    * The backing array itself, not a copy: element (i0..ik) is at the row-major offset. Writes
    * change this tensor. Meant for kernels and layers; everyone else should prefer {@link #toArray}.
+   *
+   * @return the backing array, shared with this tensor
    */
   public double[] data() {
     return data;
   }
 
-  /** The element at the given index (one entry per axis). */
+  /**
+   * The element at the given index (one entry per axis).
+   *
+   * @param index one index per axis, each in {@code [0, dim)}
+   * @return the element
+   * @throws IndexOutOfBoundsException if the index has the wrong length or is out of range
+   */
   public double get(int... index) {
     return data[offset(index)];
   }
 
-  /** Sets the element at the given index (one entry per axis) to {@code value}. */
+  /**
+   * Sets the element at the given index (one entry per axis) to {@code value}.
+   *
+   * @param value the new value
+   * @param index one index per axis, each in {@code [0, dim)}
+   * @throws IndexOutOfBoundsException if the index has the wrong length or is out of range
+   */
   public void set(double value, int... index) {
     data[offset(index)] = value;
   }
@@ -146,12 +197,12 @@ public final class Tensor {
     return off;
   }
 
-  /** The elements in row-major order, as a copy. */
+  /** {@return the elements in row-major order, as a copy} */
   public double[] toArray() {
     return data.clone();
   }
 
-  /** A deep copy of this tensor. */
+  /** {@return a deep copy of this tensor: same shape, its own copy of the data} */
   public Tensor copy() {
     return new Tensor(data.clone(), shape);
   }
@@ -160,6 +211,8 @@ public final class Tensor {
    * A view of the same data in another shape with the same number of elements. One entry may be
    * {@code -1}: it is inferred from the others.
    *
+   * @param newShape the new shape; at most one entry may be {@code -1}
+   * @return a view with the new shape, sharing this tensor's data
    * @throws IllegalArgumentException if the sizes disagree, more than one entry is -1, or an entry
    *     is below -1
    */
@@ -196,27 +249,56 @@ public final class Tensor {
     return new Tensor(data, resolved);
   }
 
-  /** Element-wise sum with NumPy broadcasting. */
+  /**
+   * Element-wise sum with NumPy broadcasting.
+   *
+   * @param other the right operand; its shape must broadcast with this one
+   * @return a new tensor {@code this + other}, of the broadcast shape
+   * @throws IllegalArgumentException if the shapes do not broadcast
+   */
   public Tensor add(Tensor other) {
     return broadcastOp(other, "add", (a, b) -> a + b);
   }
 
-  /** Element-wise difference with NumPy broadcasting. */
+  /**
+   * Element-wise difference with NumPy broadcasting.
+   *
+   * @param other the right operand; its shape must broadcast with this one
+   * @return a new tensor {@code this - other}, of the broadcast shape
+   * @throws IllegalArgumentException if the shapes do not broadcast
+   */
   public Tensor sub(Tensor other) {
     return broadcastOp(other, "sub", (a, b) -> a - b);
   }
 
-  /** Element-wise product with NumPy broadcasting. */
+  /**
+   * Element-wise product with NumPy broadcasting.
+   *
+   * @param other the right operand; its shape must broadcast with this one
+   * @return a new tensor {@code this * other}, of the broadcast shape
+   * @throws IllegalArgumentException if the shapes do not broadcast
+   */
   public Tensor mul(Tensor other) {
     return broadcastOp(other, "mul", (a, b) -> a * b);
   }
 
-  /** Element-wise quotient with NumPy broadcasting (IEEE: x / 0 is infinite or NaN). */
+  /**
+   * Element-wise quotient with NumPy broadcasting (IEEE: x / 0 is infinite or NaN).
+   *
+   * @param other the divisor; its shape must broadcast with this one
+   * @return a new tensor {@code this / other}, of the broadcast shape
+   * @throws IllegalArgumentException if the shapes do not broadcast
+   */
   public Tensor div(Tensor other) {
     return broadcastOp(other, "div", (a, b) -> a / b);
   }
 
-  /** Every element times {@code scalar}. */
+  /**
+   * Every element times {@code scalar}.
+   *
+   * @param scalar the factor
+   * @return a new tensor of this shape
+   */
   public Tensor mul(double scalar) {
     double[] out = new double[data.length];
     for (int i = 0; i < out.length; i++) {
@@ -225,7 +307,12 @@ public final class Tensor {
     return new Tensor(out, shape);
   }
 
-  /** Every element plus {@code scalar}. */
+  /**
+   * Every element plus {@code scalar}.
+   *
+   * @param scalar the addend
+   * @return a new tensor of this shape
+   */
   public Tensor add(double scalar) {
     double[] out = new double[data.length];
     for (int i = 0; i < out.length; i++) {
@@ -277,6 +364,8 @@ public final class Tensor {
   /**
    * Matrix product of two rank-2 tensors: (n, k) x (k, m) gives (n, m).
    *
+   * @param other the right factor, of shape (k, m)
+   * @return a new tensor of shape (n, m)
    * @throws IllegalArgumentException if either is not rank 2 or the inner sizes differ
    */
   public Tensor matmul(Tensor other) {
@@ -289,21 +378,11 @@ public final class Tensor {
     int k = shape[1];
     int m = other.shape[1];
     double[] out = new double[n * m];
-    double[] b = other.data;
-    for (int i = 0; i < n; i++) {
-      int rowOut = i * m;
-      for (int p = 0; p < k; p++) {
-        double a = data[i * k + p];
-        int rowB = p * m;
-        for (int j = 0; j < m; j++) {
-          out[rowOut + j] += a * b[rowB + j];
-        }
-      }
-    }
+    Gemm.nn(n, m, k, data, other.data, out);
     return new Tensor(out, new int[] {n, m});
   }
 
-  /** The sum of all elements (0 for an empty tensor). */
+  /** {@return the sum of all elements (0 for an empty tensor)} */
   public double sum() {
     double s = 0;
     for (double v : data) {
@@ -312,12 +391,12 @@ public final class Tensor {
     return s;
   }
 
-  /** The mean of all elements (NaN for an empty tensor). */
+  /** {@return the mean of all elements (NaN for an empty tensor)} */
   public double mean() {
     return sum() / data.length;
   }
 
-  /** The largest element (NaN if any element is NaN; negative infinity for an empty tensor). */
+  /** {@return the largest element (NaN if any is NaN; negative infinity for an empty tensor)} */
   public double max() {
     double m = Double.NEGATIVE_INFINITY;
     for (double v : data) {
@@ -326,7 +405,7 @@ public final class Tensor {
     return m;
   }
 
-  /** The smallest element (NaN if any element is NaN; positive infinity for an empty tensor). */
+  /** {@return the smallest element (NaN if any is NaN; positive infinity for an empty tensor)} */
   public double min() {
     double m = Double.POSITIVE_INFINITY;
     for (double v : data) {

@@ -56,17 +56,17 @@ public final class Dataset {
     this.y = y;
   }
 
-  /** The number of examples, {@code N}. */
+  /** {@return the number of examples, {@code N}} */
   public int size() {
     return x.dim(0);
   }
 
-  /** The inputs, shape {@code (N, ...)}: the tensor itself, not a copy. */
+  /** {@return the inputs, shape {@code (N, ...)}: the tensor itself, not a copy} */
   public Tensor x() {
     return x;
   }
 
-  /** The targets, shape {@code (N, ...)}: the tensor itself, not a copy. */
+  /** {@return the targets, shape {@code (N, ...)}: the tensor itself, not a copy} */
   public Tensor y() {
     return y;
   }
@@ -74,6 +74,9 @@ public final class Dataset {
   /**
    * Rows {@code from} (inclusive) to {@code to} (exclusive), copied.
    *
+   * @param from the first row taken
+   * @param to the row after the last one taken
+   * @return a new dataset of {@code to - from} rows
    * @throws IllegalArgumentException unless {@code 0 <= from <= to <= size()}
    */
   public Dataset slice(int from, int to) {
@@ -88,6 +91,8 @@ public final class Dataset {
   /**
    * The first {@code min(n, size())} rows, copied (like {@code tf.data.Dataset.take}).
    *
+   * @param n the largest number of rows taken
+   * @return a new dataset of at most {@code n} rows
    * @throws IllegalArgumentException if {@code n < 0}
    */
   public Dataset take(int n) {
@@ -101,6 +106,9 @@ public final class Dataset {
    * All rows in an order drawn from {@code seed}, copied; rows of {@code x} and {@code y} stay
    * paired. The order is a Fisher-Yates shuffle driven by a counter-based generator, so it
    * depends only on {@code seed} and {@link #size()}.
+   *
+   * @param seed the seed of the permutation
+   * @return a new dataset with the same rows in shuffled order
    */
   public Dataset shuffled(long seed) {
     return select(permutation(size(), seed));
@@ -109,6 +117,8 @@ public final class Dataset {
   /**
    * The rows at the given indices, in that order, copied. An index may repeat.
    *
+   * @param rows the row indices; not modified
+   * @return a new dataset of {@code rows.length} rows
    * @throws IllegalArgumentException if an index is outside {@code [0, size())}
    */
   public Dataset select(int[] rows) {
@@ -134,6 +144,8 @@ public final class Dataset {
    * }
    * }</pre>
    *
+   * @param batchSize the number of rows per batch (the last one may hold fewer), {@code >= 1}
+   * @return an iterable whose every iterator walks the batches from the first row
    * @throws IllegalArgumentException if {@code batchSize < 1}
    */
   public Iterable<Dataset> batches(int batchSize) {
@@ -161,7 +173,13 @@ public final class Dataset {
     };
   }
 
-  /** The number of batches {@link #batches(int)} yields: {@code ceil(size() / batchSize)}. */
+  /**
+   * The number of batches {@link #batches(int)} yields: {@code ceil(size() / batchSize)}.
+   *
+   * @param batchSize the number of rows per batch, {@code >= 1}
+   * @return the batch count, 0 for an empty dataset
+   * @throws IllegalArgumentException if {@code batchSize < 1}
+   */
   public int batchCount(int batchSize) {
     if (batchSize < 1) {
       throw new IllegalArgumentException(
@@ -175,6 +193,8 @@ public final class Dataset {
    * {@link TrainTest#train()}, the rest {@link TrainTest#test()} (for validation or testing).
    * Shuffle first if the order matters.
    *
+   * @param fraction the share of rows that go to the training part, in [0, 1]
+   * @return the two parts, both copies
    * @throws IllegalArgumentException if {@code fraction} is not in [0, 1]
    */
   public TrainTest split(double fraction) {
@@ -190,6 +210,8 @@ public final class Dataset {
    * The same data with {@code x} reshaped (a view, no copy); {@code y} is shared unchanged. One
    * entry may be {@code -1}, e.g. {@code reshapeX(-1, 784)}.
    *
+   * @param shape the new shape of {@code x}, its first entry {@link #size()} (or {@code -1})
+   * @return a dataset whose {@code x} is a view of this one's
    * @throws IllegalArgumentException if the sizes disagree or the first dimension would not be
    *     {@link #size()}
    */
@@ -203,7 +225,11 @@ public final class Dataset {
     return new Dataset(r, y);
   }
 
-  /** {@code x} as {@code (N, features)}, a view: {@code (N, 28, 28)} becomes {@code (N, 784)}. */
+  /**
+   * {@code x} as {@code (N, features)}, a view: {@code (N, 28, 28)} becomes {@code (N, 784)}.
+   *
+   * @return a dataset whose {@code x} is a rank-2 view of this one's
+   */
   public Dataset flattenX() {
     return reshapeX(size(), size() == 0 ? featureCount() : -1);
   }
@@ -211,6 +237,8 @@ public final class Dataset {
   /**
    * {@code x} with a trailing channel axis of size 1, a view: {@code (N, 28, 28)} becomes
    * {@code (N, 28, 28, 1)}, the channels-last layout of Keras' {@code Conv2D}.
+   *
+   * @return a dataset whose {@code x} is a view of this one's with one more axis
    */
   public Dataset withChannelAxis() {
     int[] s = x.shape();

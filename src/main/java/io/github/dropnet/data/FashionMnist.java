@@ -81,6 +81,9 @@ public final class FashionMnist {
   /**
    * Whether {@code dir} holds all four files, each plain or gzipped. Only their presence as
    * readable regular files is checked, not their content.
+   *
+   * @param dir the folder to look in
+   * @return true if the four files are there
    */
   public static boolean isAvailable(Path dir) {
     for (String name : List.of(TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS)) {
@@ -91,7 +94,12 @@ public final class FashionMnist {
     return true;
   }
 
-  /** {@link #load(Path)} from {@link #DEFAULT_DIR}. */
+  /**
+   * {@link #load(Path)} from {@link #DEFAULT_DIR}.
+   *
+   * @return train and test, as {@link #load(Path)} returns them
+   * @throws IOException as {@link #load(Path)}
+   */
   public static TrainTest load() throws IOException {
     return load(DEFAULT_DIR);
   }
@@ -99,6 +107,7 @@ public final class FashionMnist {
   /**
    * Reads the training and test sets from {@code dir}.
    *
+   * @param dir the folder holding the four files, each plain or gzipped
    * @return train (60,000 rows for the real data) and test (10,000 rows): x {@code (N, 28, 28)}
    *     in [0, 1], y {@code (N)} in 0..9
    * @throws IOException if a file is missing or malformed, or counts disagree (see the class

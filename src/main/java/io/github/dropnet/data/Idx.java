@@ -84,12 +84,12 @@ public final class Idx {
       this.bytes = bytes;
     }
 
-    /** The type byte of the magic. */
+    /** {@return the type byte of the magic} */
     public int code() {
       return code;
     }
 
-    /** The width of one element in bytes. */
+    /** {@return the width of one element in bytes} */
     public int bytes() {
       return bytes;
     }
@@ -130,27 +130,27 @@ public final class Idx {
       this.shape = shape.clone();
     }
 
-    /** The element type. */
+    /** {@return the element type} */
     public Type type() {
       return type;
     }
 
-    /** The shape, as a copy. */
+    /** {@return the shape, as a copy} */
     public int[] shape() {
       return shape.clone();
     }
 
-    /** The number of elements: the product of the shape, 1 for rank 0. */
+    /** {@return the number of elements: the product of the shape, 1 for rank 0} */
     public long elements() {
       return elementCount(shape);
     }
 
-    /** The length of the header in bytes: {@code 4 + 4 * rank}. */
+    /** {@return the length of the header in bytes: {@code 4 + 4 * rank}} */
     public int headerBytes() {
       return 4 + 4 * shape.length;
     }
 
-    /** The length of header and data together, in bytes. */
+    /** {@return the length of header and data together, in bytes} */
     public long totalBytes() {
       return headerBytes() + elements() * type.bytes;
     }
@@ -162,7 +162,13 @@ public final class Idx {
     }
   }
 
-  /** Reads {@code file} with each element as stored. See {@link #read(Path, Scaling)}. */
+  /**
+   * Reads {@code file} with each element as stored. See {@link #read(Path, Scaling)}.
+   *
+   * @param file the file, plain or gzip
+   * @return a new tensor of the stored shape
+   * @throws IOException as for {@link #read(Path, Scaling)}
+   */
   public static Tensor read(Path file) throws IOException {
     return read(file, Scaling.NONE);
   }
@@ -210,6 +216,8 @@ public final class Idx {
    * For a plain file the length is checked too, so a truncated file or one with trailing bytes is
    * an error here already; a gzip file's data is not checked.
    *
+   * @param file the file; gzip is detected by its magic, not by the name
+   * @return the element type and shape
    * @throws IOException if the file cannot be read or its header is not well-formed
    */
   public static Header readHeader(Path file) throws IOException {

@@ -50,6 +50,7 @@ public final class Labels {
    * How many labels fall in each class.
    *
    * @param labels shape {@code (N)}, integers in {@code [0, classes)}
+   * @param classes the number of classes, {@code >= 1}
    * @return an array of length {@code classes}
    * @throws IllegalArgumentException as {@link #oneHot}
    */

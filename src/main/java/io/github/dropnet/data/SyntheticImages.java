@@ -89,6 +89,10 @@ public final class SyntheticImages {
    * A training and a test set drawn from separate streams of {@code seed}; the training set equals
    * {@code generate(trainSize, seed)}.
    *
+   * @param trainSize the number of training rows, {@code >= 0}
+   * @param testSize the number of test rows, {@code >= 0}
+   * @param seed any value; equal seeds give equal datasets
+   * @return train and test: x {@code (n, 28, 28)} in [0, 1], y {@code (n)}
    * @throws IllegalArgumentException if a size is negative
    */
   public static TrainTest load(int trainSize, int testSize, long seed) {

@@ -12,7 +12,13 @@ import java.util.Objects;
  * @param test the held-out rows
  */
 public record TrainTest(Dataset train, Dataset test) {
-  /** @throws NullPointerException if either is null */
+  /**
+   * Pairs the two datasets.
+   *
+   * @param train the rows to fit on
+   * @param test the held-out rows
+   * @throws NullPointerException if either is null
+   */
   public TrainTest {
     Objects.requireNonNull(train, "TrainTest: train");
     Objects.requireNonNull(test, "TrainTest: test");

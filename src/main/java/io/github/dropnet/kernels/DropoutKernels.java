@@ -21,6 +21,9 @@ import java.util.Arrays;
  * concurrently.
  */
 public final class DropoutKernels {
+  /** Mask words per parallel chunk at the least: 4096 words are 262,144 elements. */
+  private static final int GRAIN_WORDS = 4096;
+
   private DropoutKernels() {}
 
   /**
@@ -139,16 +142,22 @@ public final class DropoutKernels {
     }
   }
 
-  /** The fused draw and apply over the whole tensor: mask words {@code [0, words(n))}. */
+  /**
+   * The fused draw and apply over the whole tensor: mask words {@code [0, words(n))}, split over
+   * the shared pool ({@link Parallel}) in word ranges. Every bit depends only on (key, index), so
+   * the result is the same for any thread count.
+   */
   public static void forwardFull(
       long key, long threshold, double[] x, double[] out, long[] mask, int n, double scale) {
-    forwardFull(key, threshold, x, out, mask, n, 0, DropoutMask.words(n), scale);
+    Parallel.forRange(DropoutMask.words(n), GRAIN_WORDS,
+        (from, to) -> forwardFull(key, threshold, x, out, mask, n, from, to, scale));
   }
 
   /**
    * {@code dst[i] = m(i) ? src[i] * scale : 0.0} for every element, where {@code m} is the
    * filled {@code mask} broadcast as {@code plan} says. Writes {@code dst} (modified), which may
-   * be {@code src}.
+   * be {@code src}. Large tensors are split over the shared pool; each element is written by
+   * exactly one thread, so the result does not depend on the thread count.
    */
   public static void apply(double[] src, double[] dst, long[] mask, Plan plan, double scale) {
     if (plan.size == 0) {
@@ -156,21 +165,40 @@ public final class DropoutKernels {
     }
     if (plan.full()) {
       int n = plan.size;
-      for (int w = 0, words = DropoutMask.words(n); w < words; w++) {
-        int base = w << 6;
-        applyWord(src, dst, mask[w], base, Math.min(64, n - base), scale);
-      }
+      Parallel.forRange(DropoutMask.words(n), GRAIN_WORDS, (from, to) -> {
+        for (int w = from; w < to; w++) {
+          int base = w << 6;
+          applyWord(src, dst, mask[w], base, Math.min(64, n - base), scale);
+        }
+      });
       return;
     }
+    int inner = plan.dims[plan.dims.length - 1];
+    int rows = plan.size / inner;
+    int grainRows = Math.max(1, GRAIN_WORDS * 64 / inner);
+    Parallel.forRange(rows, grainRows, (from, to) -> applyRows(src, dst, mask, plan, scale, from, to));
+  }
+
+  /**
+   * {@link #apply} for rows {@code [rowFrom, rowTo)}, a row being a run of the plan's innermost
+   * merged axis.
+   */
+  static void applyRows(
+      double[] src, double[] dst, long[] mask, Plan plan, double scale, int rowFrom, int rowTo) {
     int[] dims = plan.dims;
     int[] ms = plan.maskStrides;
     int k = dims.length; // >= 1 here: a plan with no axis of size > 1 is full
     int inner = dims[k - 1];
     boolean innerFull = ms[k - 1] != 0;
-    int outer = plan.size / inner;
+    // the odometer position and mask offset of the first row
     int[] idx = new int[k];
-    int mo = 0; // the mask offset of the current row
-    for (int r = 0, o = 0; r < outer; r++, o += inner) {
+    int mo = 0;
+    for (int ax = k - 2, r = rowFrom; ax >= 0; ax--) {
+      idx[ax] = r % dims[ax];
+      r /= dims[ax];
+      mo += idx[ax] * ms[ax];
+    }
+    for (int r = rowFrom, o = rowFrom * inner; r < rowTo; r++, o += inner) {
       if (innerFull) {
         for (int j = 0; j < inner; j++) {
           int b = mo + j;

@@ -51,13 +51,18 @@ public final class ActivationLayer implements Layer {
   /**
    * A layer applying {@code activation}.
    *
+   * @param activation the function applied element-wise (or over the last axis for softmax)
    * @throws IllegalArgumentException if {@code activation} is null
    */
   public ActivationLayer(Activation activation) {
     this.activation = Checks.notNull(NAME, "activation", activation);
   }
 
-  /** The activation. */
+  /**
+   * The activation.
+   *
+   * @return the function this layer applies
+   */
   public Activation activation() {
     return activation;
   }

@@ -25,6 +25,28 @@ final class Checks {
     return value;
   }
 
+  /**
+   * Requires a rate in [0, 1) (NaN rejected), for layers whose formula breaks down at 1;
+   * {@code whyNotOne} says why and is appended to the message when the rate is 1.
+   */
+  static double rateBelowOne(String layer, String name, double value, String whyNotOne) {
+    if (!(value >= 0 && value < 1)) {
+      throw new IllegalArgumentException(
+          layer + ": " + name + " must be in [0, 1), received " + value
+              + (value == 1 ? " (" + whyNotOne + ")" : ""));
+    }
+    return value;
+  }
+
+  /** Requires a finite value {@code >= 0} (NaN rejected). */
+  static double nonNegative(String layer, String name, double value) {
+    if (!(value >= 0 && value < Double.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException(
+          layer + ": " + name + " must be finite and >= 0, received " + value);
+    }
+    return value;
+  }
+
   /** Requires a non-null argument. */
   static <T> T notNull(String layer, String name, T value) {
     if (value == null) {

@@ -53,6 +53,7 @@ import java.util.random.RandomGenerator;
  * {@code kernel (kh, kw, C, filters)}, then {@code bias (filters)} if {@code useBias}. As in Keras
  * the kernel starts glorot-uniform in {@code [-limit, limit]}, {@code limit = sqrt(6 / (fanIn +
  * fanOut))}, {@code fanIn = kh * kw * C}, {@code fanOut = kh * kw * filters}; the bias starts at 0.
+ * {@link #kernelInitializer} chooses another of Keras' kernel initialisers with the same fans.
  *
  * <h2>Example</h2>
  * <pre>{@code
@@ -89,6 +90,7 @@ public final class Conv2D implements Layer {
   private DataFormat dataFormat = DataFormat.CHANNELS_LAST;
   private Activation activation = Activation.LINEAR;
   private boolean useBias = true;
+  private KernelInitializer kernelInitializer = KernelInitializer.GLOROT_UNIFORM;
   private boolean seeded;
   private long seed;
 
@@ -107,6 +109,9 @@ public final class Conv2D implements Layer {
   /**
    * A convolution with {@code filters} output channels and a {@code kernelH x kernelW} kernel.
    *
+   * @param filters the number of output channels, {@code > 0}
+   * @param kernelH the kernel height, {@code > 0}
+   * @param kernelW the kernel width, {@code > 0}
    * @throws IllegalArgumentException if a size is not positive
    */
   public Conv2D(int filters, int kernelH, int kernelW) {
@@ -120,6 +125,9 @@ public final class Conv2D implements Layer {
   /**
    * Sets the strides (default (1, 1)).
    *
+   * @param sh the vertical step between windows, {@code > 0}
+   * @param sw the horizontal step between windows, {@code > 0}
+   * @return this layer
    * @throws IllegalArgumentException if one is not positive, or one is above 1 while a dilation
    *     is above 1
    * @throws IllegalStateException if the layer is built
@@ -137,6 +145,9 @@ public final class Conv2D implements Layer {
   /**
    * Sets the dilation rates (default (1, 1)).
    *
+   * @param dh the vertical spacing between kernel taps, {@code > 0}
+   * @param dw the horizontal spacing between kernel taps, {@code > 0}
+   * @return this layer
    * @throws IllegalArgumentException if one is not positive, or one is above 1 while a stride is
    *     above 1
    * @throws IllegalStateException if the layer is built
@@ -162,6 +173,8 @@ public final class Conv2D implements Layer {
   /**
    * Sets the padding (default {@link Padding#VALID}).
    *
+   * @param p how the border is treated
+   * @return this layer
    * @throws IllegalArgumentException if null
    * @throws IllegalStateException if the layer is built
    */
@@ -174,6 +187,8 @@ public final class Conv2D implements Layer {
   /**
    * Sets the data format (default {@link DataFormat#CHANNELS_LAST}).
    *
+   * @param f where the channel axis of the input and output is
+   * @return this layer
    * @throws IllegalArgumentException if null
    * @throws IllegalStateException if the layer is built
    */
@@ -186,6 +201,8 @@ public final class Conv2D implements Layer {
   /**
    * Sets the activation (default {@link Activation#LINEAR}).
    *
+   * @param a the function applied to the convolution plus bias
+   * @return this layer
    * @throws IllegalArgumentException if null
    * @throws IllegalStateException if the layer is built
    */
@@ -198,6 +215,8 @@ public final class Conv2D implements Layer {
   /**
    * Whether to add a bias (default true).
    *
+   * @param b true to add one bias per filter
+   * @return this layer
    * @throws IllegalStateException if the layer is built
    */
   public Conv2D useBias(boolean b) {
@@ -207,8 +226,28 @@ public final class Conv2D implements Layer {
   }
 
   /**
+   * Chooses the kernel initialiser (default {@link KernelInitializer#GLOROT_UNIFORM}, as Keras).
+   *
+   * @return this layer
+   * @throws IllegalArgumentException if {@code initializer} is null
+   * @throws IllegalStateException if the layer is already built
+   */
+  public Conv2D kernelInitializer(KernelInitializer initializer) {
+    Checks.notBuilt(NAME, builtShape != null, "kernelInitializer");
+    this.kernelInitializer = Checks.notNull(NAME, "kernel initializer", initializer);
+    return this;
+  }
+
+  /** The kernel initialiser. */
+  public KernelInitializer kernelInitializer() {
+    return kernelInitializer;
+  }
+
+  /**
    * Seeds the initial kernel: {@code new SplittableRandom(seed)} fills it in row-major order.
    *
+   * @param seed the seed of the kernel initialiser
+   * @return this layer
    * @throws IllegalStateException if the layer is built
    */
   public Conv2D seed(long seed) {
@@ -218,47 +257,47 @@ public final class Conv2D implements Layer {
     return this;
   }
 
-  /** The number of output channels. */
+  /** {@return the number of output channels} */
   public int filters() {
     return filters;
   }
 
-  /** The kernel size {@code {kh, kw}} (a copy). */
+  /** {@return the kernel size {@code {kh, kw}} (a copy)} */
   public int[] kernelSize() {
     return new int[] {kernelH, kernelW};
   }
 
-  /** The strides {@code {sh, sw}} (a copy). */
+  /** {@return the strides {@code {sh, sw}} (a copy)} */
   public int[] strides() {
     return new int[] {strideH, strideW};
   }
 
-  /** The dilation rates {@code {dh, dw}} (a copy). */
+  /** {@return the dilation rates {@code {dh, dw}} (a copy)} */
   public int[] dilation() {
     return new int[] {dilationH, dilationW};
   }
 
-  /** The padding. */
+  /** {@return the padding} */
   public Padding padding() {
     return padding;
   }
 
-  /** The data format. */
+  /** {@return the data format} */
   public DataFormat dataFormat() {
     return dataFormat;
   }
 
-  /** The activation. */
+  /** {@return the activation} */
   public Activation activation() {
     return activation;
   }
 
-  /** Whether the layer adds a bias. */
+  /** {@return whether the layer adds a bias} */
   public boolean useBias() {
     return useBias;
   }
 
-  /** The initialisation seed given to {@link #seed(long)}, empty if the layer is unseeded. */
+  /** {@return the initialisation seed given to {@link #seed(long)}, empty if the layer is unseeded} */
   public OptionalLong seed() {
     return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
   }
@@ -289,11 +328,11 @@ public final class Conv2D implements Layer {
     builtShape[0] = -1;
   }
 
-  /** Glorot-uniform kernel with Keras' fans, zero bias. */
+  /** The chosen kernel initialiser (Glorot-uniform by default) with Keras' fans, zero bias. */
   private void resetParameters(RandomGenerator rng) {
     int area = kernelH * kernelW;
     int cin = kernel.dim(2);
-    Initializers.glorotUniform(kernel.data(), area * cin, area * filters, rng);
+    kernelInitializer.fill(kernel.data(), area * cin, area * filters, rng);
     if (bias != null) {
       Arrays.fill(bias.data(), 0.0);
     }

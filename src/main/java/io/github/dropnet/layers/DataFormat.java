@@ -11,6 +11,8 @@ package io.github.dropnet.layers;
  * </ul>
  */
 public enum DataFormat {
+  /** Channels on the last axis, {@code (N, H, W, C)}: the default, as in Keras. */
   CHANNELS_LAST,
+  /** Channels right after the batch axis, {@code (N, C, H, W)}, as in PyTorch. */
   CHANNELS_FIRST
 }

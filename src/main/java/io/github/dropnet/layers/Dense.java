@@ -35,7 +35,9 @@ import java.util.random.RandomGenerator;
  *
  * <h2>Initialisation</h2>
  * As Keras: the kernel is Glorot-uniform, uniform in {@code [-limit, limit]} with
- * {@code limit = sqrt(6 / (in + units))}; the bias is zero.
+ * {@code limit = sqrt(6 / (in + units))}; the bias is zero. {@link #kernelInitializer} chooses
+ * another of Keras' kernel initialisers, e.g. {@link KernelInitializer#LECUN_NORMAL} for a SELU
+ * network.
  *
  * <h2>Example</h2>
  * <pre>{@code
@@ -64,6 +66,7 @@ public final class Dense implements Layer {
   private final int units;
   private Activation activation = Activation.LINEAR;
   private boolean useBias = true;
+  private KernelInitializer kernelInitializer = KernelInitializer.GLOROT_UNIFORM;
   private Long seed;
 
   // weights, created by build: live tensors, updated in place by optimizers
@@ -81,6 +84,7 @@ public final class Dense implements Layer {
   /**
    * A dense layer with {@code units} outputs, linear activation and a bias.
    *
+   * @param units the size of the output's last axis, {@code > 0}
    * @throws IllegalArgumentException if {@code units <= 0}
    */
   public Dense(int units) {
@@ -90,6 +94,7 @@ public final class Dense implements Layer {
   /**
    * Sets the activation (default {@link Activation#LINEAR}).
    *
+   * @param activation the function applied to {@code x . kernel + bias}
    * @return this layer
    * @throws IllegalArgumentException if {@code activation} is null
    * @throws IllegalStateException if the layer is already built
@@ -101,8 +106,27 @@ public final class Dense implements Layer {
   }
 
   /**
+   * Chooses the kernel initialiser (default {@link KernelInitializer#GLOROT_UNIFORM}, as Keras).
+   *
+   * @return this layer
+   * @throws IllegalArgumentException if {@code initializer} is null
+   * @throws IllegalStateException if the layer is already built
+   */
+  public Dense kernelInitializer(KernelInitializer initializer) {
+    Checks.notBuilt(NAME, isBuilt(), "kernelInitializer");
+    this.kernelInitializer = Checks.notNull(NAME, "kernel initializer", initializer);
+    return this;
+  }
+
+  /** The kernel initialiser. */
+  public KernelInitializer kernelInitializer() {
+    return kernelInitializer;
+  }
+
+  /**
    * Whether to add a bias (default {@code true}, as Keras).
    *
+   * @param useBias true to add a bias vector, false for {@code x . kernel} alone
    * @return this layer
    * @throws IllegalStateException if the layer is already built
    */
@@ -115,6 +139,7 @@ public final class Dense implements Layer {
   /**
    * Makes the initial weights deterministic: the same seed gives the same kernel.
    *
+   * @param seed the seed of the kernel initialiser
    * @return this layer
    * @throws IllegalStateException if the layer is already built
    */
@@ -124,27 +149,27 @@ public final class Dense implements Layer {
     return this;
   }
 
-  /** The number of output units. */
+  /** {@return the number of output units} */
   public int units() {
     return units;
   }
 
-  /** The activation. */
+  /** {@return the activation} */
   public Activation activation() {
     return activation;
   }
 
-  /** Whether the layer adds a bias. */
+  /** {@return whether the layer adds a bias} */
   public boolean useBias() {
     return useBias;
   }
 
-  /** The initialisation seed, empty if the layer is unseeded. */
+  /** {@return the initialisation seed, empty if the layer is unseeded} */
   public OptionalLong seed() {
     return seed == null ? OptionalLong.empty() : OptionalLong.of(seed);
   }
 
-  /** Whether the weights exist (after {@link #build} or the first {@link #forward}). */
+  /** {@return whether the weights exist (after {@link #build} or the first {@link #forward})} */
   public boolean isBuilt() {
     return kernel != null;
   }
@@ -183,10 +208,11 @@ public final class Dense implements Layer {
 
   /**
    * Keras' initialisation, in one place: kernel Glorot-uniform in {@code [-sqrt(6 / (in +
-   * units)), +sqrt(6 / (in + units))]}, bias zero.
+   * units)), +sqrt(6 / (in + units))]} unless another {@link KernelInitializer} was chosen, bias
+   * zero.
    */
   private void resetParameters(RandomGenerator rng) {
-    Initializers.glorotUniform(kernel.data(), inputDim, units, rng);
+    kernelInitializer.fill(kernel.data(), inputDim, units, rng);
     if (bias != null) {
       Arrays.fill(bias.data(), 0.0);
     }

@@ -132,7 +132,7 @@ import java.util.OptionalLong;
  * drop.forward(x, false);               // returns x itself
  * }</pre>
  */
-public final class Dropout implements Layer, Stochastic {
+public final class Dropout implements Layer, Stochastic, Scheduled {
 
   /** When dropout rescales: during training (the default) or at inference. */
   public enum Scaling {
@@ -150,7 +150,10 @@ public final class Dropout implements Layer, Stochastic {
 
   private static final String NAME = "Dropout";
 
-  private final double rate;
+  /** The current rate: the constructor's, or the schedule's value at the last update. */
+  private double rate;
+  /** The schedule that sets {@link #rate} on each update, or null for a fixed rate. */
+  private RateSchedule rateSchedule;
   /** The noise shape as given, {@code null} for the input's full shape. */
   private final int[] noiseShape;
   private Scaling scaling = Scaling.INVERTED;
@@ -218,7 +221,13 @@ public final class Dropout implements Layer, Stochastic {
     return new Dropout(rate, spatialNoise(3, format));
   }
 
-  /** {@link #spatial1D(double, DataFormat)} for channels-last data. */
+  /**
+   * {@link #spatial1D(double, DataFormat)} for channels-last data, {@code (N, steps, C)}.
+   *
+   * @param rate the fraction of channels dropped, in [0, 1]
+   * @return a new, unbuilt layer
+   * @throws IllegalArgumentException if the rate is outside [0, 1] or NaN
+   */
   public static Dropout spatial1D(double rate) {
     return spatial1D(rate, DataFormat.CHANNELS_LAST);
   }
@@ -237,7 +246,13 @@ public final class Dropout implements Layer, Stochastic {
     return new Dropout(rate, spatialNoise(4, format));
   }
 
-  /** {@link #spatial2D(double, DataFormat)} for channels-last images. */
+  /**
+   * {@link #spatial2D(double, DataFormat)} for channels-last images, {@code (N, H, W, C)}.
+   *
+   * @param rate the fraction of feature maps dropped, in [0, 1]
+   * @return a new, unbuilt layer
+   * @throws IllegalArgumentException if the rate is outside [0, 1] or NaN
+   */
   public static Dropout spatial2D(double rate) {
     return spatial2D(rate, DataFormat.CHANNELS_LAST);
   }
@@ -256,7 +271,13 @@ public final class Dropout implements Layer, Stochastic {
     return new Dropout(rate, spatialNoise(5, format));
   }
 
-  /** {@link #spatial3D(double, DataFormat)} for channels-last volumes. */
+  /**
+   * {@link #spatial3D(double, DataFormat)} for channels-last volumes, {@code (N, D, H, W, C)}.
+   *
+   * @param rate the fraction of feature volumes dropped, in [0, 1]
+   * @return a new, unbuilt layer
+   * @throws IllegalArgumentException if the rate is outside [0, 1] or NaN
+   */
   public static Dropout spatial3D(double rate) {
     return spatial3D(rate, DataFormat.CHANNELS_LAST);
   }
@@ -273,6 +294,7 @@ public final class Dropout implements Layer, Stochastic {
   /**
    * Seeds the layer's random stream, for masks that repeat from run to run.
    *
+   * @param seed the seed of the mask stream
    * @return this layer
    * @throws IllegalStateException if the layer is already built
    */
@@ -287,6 +309,8 @@ public final class Dropout implements Layer, Stochastic {
   /**
    * Chooses when the layer rescales; {@link Scaling#INVERTED} by default.
    *
+   * @param scaling whether kept units are scaled up in training or all units scaled down at
+   *     inference
    * @return this layer
    * @throws IllegalArgumentException if {@code scaling} is null
    * @throws IllegalStateException if the layer is already built
@@ -305,26 +329,69 @@ public final class Dropout implements Layer, Stochastic {
     this.calls = 0;
   }
 
-  /** The fraction of units dropped in training. */
+  /**
+   * {@return the fraction of units dropped in training: the constructor's rate or, with a
+   * {@link #rateSchedule(RateSchedule) schedule}, its value at the last update}
+   */
   public double rate() {
     return rate;
+  }
+
+  /**
+   * Makes the rate follow {@code schedule}: the rate becomes {@code schedule.valueAt(0, 0)} at
+   * once, replacing the constructor's, and {@code schedule.valueAt(epoch, step)} at each
+   * {@link #onSchedule} (which {@code io.github.dropnet.models.RateScheduler} calls during a fit).
+   * A forward and its backward use the same rate, even if the rate changes in between.
+   *
+   * @return this layer
+   * @throws IllegalArgumentException if {@code schedule} is null or its value at (0, 0) is not a
+   *     rate in [0, 1]
+   * @throws IllegalStateException if the layer is already built
+   */
+  public Dropout rateSchedule(RateSchedule schedule) {
+    Checks.notBuilt(NAME, built, "rateSchedule");
+    Checks.notNull(NAME, "rate schedule", schedule);
+    this.rate = RateSchedules.rateAt(NAME, "rate", schedule, 0, 0, false);
+    this.rateSchedule = schedule;
+    return this;
+  }
+
+  /** The rate schedule, or empty for a fixed rate. */
+  public java.util.Optional<RateSchedule> rateSchedule() {
+    return java.util.Optional.ofNullable(rateSchedule);
+  }
+
+  /**
+   * Sets the rate to the schedule's value at {@code (epoch, step)}; does nothing without a
+   * schedule. Confined to the training thread, between training steps.
+   *
+   * @throws IllegalArgumentException if the schedule's value is not a rate in [0, 1] (the rate is
+   *     then unchanged)
+   */
+  @Override
+  public void onSchedule(int epoch, long step) {
+    if (rateSchedule != null) {
+      rate = RateSchedules.rateAt(NAME, "rate", rateSchedule, epoch, step, false);
+    }
   }
 
   /**
    * A copy of the noise shape as given (with its -1 entries), or {@code null} when the mask has
    * the input's full shape (Keras' {@code noise_shape=None}); {@code new Dropout(d.rate(),
    * d.noiseShape())} has the same configuration.
+   *
+   * @return a copy of the noise shape, or {@code null} for the input's full shape
    */
   public int[] noiseShape() {
     return noiseShape == null ? null : noiseShape.clone();
   }
 
-  /** When the layer rescales. */
+  /** {@return when the layer rescales} */
   public Scaling scaling() {
     return scaling;
   }
 
-  /** The seed given to {@link #seed(long)} or {@link #reseed}, or empty for an unseeded layer. */
+  /** {@return the seed given to {@link #seed(long)} or {@link #reseed}; empty if unseeded} */
   public OptionalLong seed() {
     return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
   }
@@ -363,11 +430,11 @@ public final class Dropout implements Layer, Stochastic {
     }
     int[] noise = resolve(shape);
     if (!training) {
-      last = new Pass(shape, false, null, null);
+      last = new Pass(rate, shape, false, null, null);
       return scaling == Scaling.INVERTED ? input : times(input, 1 - rate);
     }
     if (rate == 0 || rate == 1) {
-      last = new Pass(shape, true, null, null);
+      last = new Pass(rate, shape, true, null, null);
       return rate == 0 ? input : Tensor.zeros(shape);
     }
     DropoutKernels.Plan p = planFor(shape, noise);
@@ -376,12 +443,13 @@ public final class Dropout implements Layer, Stochastic {
     long[] mask = new long[DropoutMask.words(p.noiseSize())];
     double[] out = new double[p.size()];
     if (p.full()) {
-      DropoutKernels.forwardFull(key, threshold, input.data(), out, mask, p.size(), trainScale());
+      DropoutKernels.forwardFull(
+          key, threshold, input.data(), out, mask, p.size(), trainScale(rate));
     } else {
       DropoutMask.fill(key, threshold, mask, p.noiseSize());
-      DropoutKernels.apply(input.data(), out, mask, p, trainScale());
+      DropoutKernels.apply(input.data(), out, mask, p, trainScale(rate));
     }
-    last = new Pass(shape, true, mask, p);
+    last = new Pass(rate, shape, true, mask, p);
     return Tensor.wrap(out, shape);
   }
 
@@ -405,14 +473,14 @@ public final class Dropout implements Layer, Stochastic {
     Checks.notNull(NAME, "gradOutput", gradOutput);
     Checks.gradShape(NAME, pass.shape, gradOutput);
     if (!pass.training) {
-      return scaling == Scaling.INVERTED ? gradOutput : times(gradOutput, 1 - rate);
+      return scaling == Scaling.INVERTED ? gradOutput : times(gradOutput, 1 - pass.rate);
     }
-    last = new Pass(pass.shape, true, null, null, true);
-    if (rate == 0 || rate == 1) {
-      return rate == 0 ? gradOutput : Tensor.zeros(pass.shape);
+    last = new Pass(pass.rate, pass.shape, true, null, null, true);
+    if (pass.rate == 0 || pass.rate == 1) {
+      return pass.rate == 0 ? gradOutput : Tensor.zeros(pass.shape);
     }
     double[] dx = new double[pass.plan.size()];
-    DropoutKernels.apply(gradOutput.data(), dx, pass.mask, pass.plan, trainScale());
+    DropoutKernels.apply(gradOutput.data(), dx, pass.mask, pass.plan, trainScale(pass.rate));
     return Tensor.wrap(dx, pass.shape);
   }
 
@@ -466,8 +534,8 @@ public final class Dropout implements Layer, Stochastic {
     return calls;
   }
 
-  /** The scale of a kept element in training. */
-  private double trainScale() {
+  /** The scale of a kept element in training at the given rate. */
+  private double trainScale(double rate) {
     return scaling == Scaling.INVERTED ? 1.0 / (1.0 - rate) : 1.0;
   }
 
@@ -523,6 +591,8 @@ public final class Dropout implements Layer, Stochastic {
 
   /** What one forward leaves for backward: immutable, so inference threads can publish it. */
   private static final class Pass {
+    /** The rate of that forward: a schedule may change the layer's rate before backward. */
+    final double rate;
     final int[] shape;
     final boolean training;
     /** The mask of a training forward at 0 &lt; rate &lt; 1, at the noise shape; else null. */
@@ -531,11 +601,13 @@ public final class Dropout implements Layer, Stochastic {
     /** True once backward has used this training forward. */
     final boolean consumed;
 
-    Pass(int[] shape, boolean training, long[] mask, DropoutKernels.Plan plan) {
-      this(shape, training, mask, plan, false);
+    Pass(double rate, int[] shape, boolean training, long[] mask, DropoutKernels.Plan plan) {
+      this(rate, shape, training, mask, plan, false);
     }
 
-    Pass(int[] shape, boolean training, long[] mask, DropoutKernels.Plan plan, boolean consumed) {
+    Pass(double rate, int[] shape, boolean training, long[] mask, DropoutKernels.Plan plan,
+        boolean consumed) {
+      this.rate = rate;
       this.shape = shape;
       this.training = training;
       this.mask = mask;

@@ -21,7 +21,14 @@ import java.util.random.RandomGenerator;
 public final class Initializers {
   private Initializers() {}
 
-  /** Fills {@code w} uniformly in {@code [-sqrt(6/(fanIn+fanOut)), +sqrt(6/(fanIn+fanOut))]}. */
+  /**
+   * Fills {@code w} uniformly in {@code [-sqrt(6/(fanIn+fanOut)), +sqrt(6/(fanIn+fanOut))]}.
+   *
+   * @param w the weights; modified: every element is overwritten
+   * @param fanIn the number of inputs of each unit
+   * @param fanOut the number of outputs of each input
+   * @param rng the source of randomness, advanced by one draw per element
+   */
   public static void glorotUniform(double[] w, int fanIn, int fanOut, RandomGenerator rng) {
     double limit = Math.sqrt(6.0 / (fanIn + fanOut));
     for (int i = 0; i < w.length; i++) {
@@ -29,7 +36,13 @@ public final class Initializers {
     }
   }
 
-  /** Fills {@code w} with a truncated normal of standard deviation {@code sqrt(1 / fanIn)}. */
+  /**
+   * Fills {@code w} with a truncated normal of standard deviation {@code sqrt(1 / fanIn)}.
+   *
+   * @param w the weights; modified: every element is overwritten
+   * @param fanIn the number of inputs of each unit
+   * @param rng the source of randomness, advanced by at least one draw per element
+   */
   public static void lecunNormal(double[] w, int fanIn, RandomGenerator rng) {
     // Keras divides by the stddev of a unit normal truncated at +-2 so the variance is 1/fanIn
     double stddev = Math.sqrt(1.0 / fanIn) / 0.87962566103423978;
@@ -45,6 +58,12 @@ public final class Initializers {
   /**
    * Fills {@code w}, a row-major (rows, cols) matrix, with an orthogonal matrix: orthonormal rows
    * when rows &lt;= cols, orthonormal columns otherwise.
+   *
+   * @param w the weights, {@code rows * cols} of them; modified: every element is overwritten
+   * @param rows the number of rows of the matrix
+   * @param cols the number of columns of the matrix
+   * @param rng the source of randomness, advanced by one draw per element
+   * @throws IllegalArgumentException if {@code w.length != rows * cols}
    */
   public static void orthogonal(double[] w, int rows, int cols, RandomGenerator rng) {
     if (w.length != rows * cols) {

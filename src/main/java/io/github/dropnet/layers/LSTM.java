@@ -100,7 +100,7 @@ import java.util.random.RandomGenerator;
  * Training (a forward with {@code training = true}, backward, weight updates, {@code reseed}) is
  * confined to one thread at a time.
  */
-public final class LSTM implements Layer, Stochastic {
+public final class LSTM implements Layer, Stochastic, Scheduled {
   private static final String NAME = "LSTM";
   /** Separates the initialisation stream from the dropout call keys derived from the same seed. */
   private static final long INIT_STREAM = 0x1A57_0000_0000_0001L;
@@ -112,6 +112,8 @@ public final class LSTM implements Layer, Stochastic {
   private boolean returnSequences;
   private double dropout;
   private double recurrentDropout;
+  private RateSchedule dropoutSchedule;
+  private RateSchedule recurrentDropoutSchedule;
   private long seed = Rng.freshSeed();
   /** Whether {@link #seed(long)} or {@link #reseed(long)} chose the seed. */
   private boolean seeded;
@@ -139,13 +141,20 @@ public final class LSTM implements Layer, Stochastic {
   /**
    * An LSTM layer with {@code units} state units, returning the last output, without dropout.
    *
+   * @param units the size {@code u} of the hidden and cell states, {@code > 0}
    * @throws IllegalArgumentException if {@code units <= 0}
    */
   public LSTM(int units) {
     this.units = Checks.positive(NAME, "units", units);
   }
 
-  /** Whether to return every {@code h_t} {@code (N, T, u)} rather than the last {@code (N, u)}. */
+  /**
+   * Whether to return every {@code h_t} {@code (N, T, u)} rather than the last {@code (N, u)}.
+   *
+   * @param returnSequences true for the whole sequence, false (the default) for the last output
+   * @return this layer
+   * @throws IllegalStateException if the layer is already built
+   */
   public LSTM returnSequences(boolean returnSequences) {
     Checks.notBuilt(NAME, built, "returnSequences");
     this.returnSequences = returnSequences;
@@ -155,7 +164,10 @@ public final class LSTM implements Layer, Stochastic {
   /**
    * The fraction of input features dropped in training, one mask per sequence.
    *
+   * @param rate the input dropout rate, in [0, 1] (default 0)
+   * @return this layer
    * @throws IllegalArgumentException if {@code rate} is outside [0, 1] or NaN
+   * @throws IllegalStateException if the layer is already built
    */
   public LSTM dropout(double rate) {
     Checks.notBuilt(NAME, built, "dropout");
@@ -167,7 +179,10 @@ public final class LSTM implements Layer, Stochastic {
    * The fraction of state units dropped from the recurrent input in training, one mask per
    * sequence.
    *
+   * @param rate the recurrent dropout rate, in [0, 1] (default 0)
+   * @return this layer
    * @throws IllegalArgumentException if {@code rate} is outside [0, 1] or NaN
+   * @throws IllegalStateException if the layer is already built
    */
   public LSTM recurrentDropout(double rate) {
     Checks.notBuilt(NAME, built, "recurrentDropout");
@@ -175,7 +190,65 @@ public final class LSTM implements Layer, Stochastic {
     return this;
   }
 
-  /** Makes the initial weights and the sequence of dropout masks a function of {@code seed}. */
+  /**
+   * Makes the input dropout rate follow {@code schedule}: {@code schedule.valueAt(0, 0)} at once,
+   * then its value at each {@link #onSchedule}. A forward and its backward share their masks
+   * whatever happens to the rate in between.
+   *
+   * @param schedule the input dropout rate by epoch and step
+   * @return this layer
+   * @throws IllegalArgumentException if {@code schedule} is null or its value at (0, 0) is not in
+   *     [0, 1]
+   * @throws IllegalStateException if the layer is already built
+   */
+  public LSTM dropoutSchedule(RateSchedule schedule) {
+    Checks.notBuilt(NAME, built, "dropoutSchedule");
+    Checks.notNull(NAME, "dropout schedule", schedule);
+    this.dropout = RateSchedules.rateAt(NAME, "dropout", schedule, 0, 0, false);
+    this.dropoutSchedule = schedule;
+    return this;
+  }
+
+  /**
+   * Makes the recurrent dropout rate follow {@code schedule}, as {@link #dropoutSchedule}.
+   *
+   * @param schedule the recurrent dropout rate by epoch and step
+   * @return this layer
+   * @throws IllegalArgumentException if {@code schedule} is null or its value at (0, 0) is not in
+   *     [0, 1]
+   * @throws IllegalStateException if the layer is already built
+   */
+  public LSTM recurrentDropoutSchedule(RateSchedule schedule) {
+    Checks.notBuilt(NAME, built, "recurrentDropoutSchedule");
+    Checks.notNull(NAME, "recurrent dropout schedule", schedule);
+    this.recurrentDropout = RateSchedules.rateAt(NAME, "recurrentDropout", schedule, 0, 0, false);
+    this.recurrentDropoutSchedule = schedule;
+    return this;
+  }
+
+  /**
+   * Sets the scheduled dropout rates to their values at {@code (epoch, step)}; a rate without a
+   * schedule keeps its value. Both values are checked before either changes.
+   */
+  @Override
+  public void onSchedule(int epoch, long step) {
+    double in = dropoutSchedule == null
+        ? dropout : RateSchedules.rateAt(NAME, "dropout", dropoutSchedule, epoch, step, false);
+    double rec = recurrentDropoutSchedule == null
+        ? recurrentDropout
+        : RateSchedules.rateAt(
+            NAME, "recurrentDropout", recurrentDropoutSchedule, epoch, step, false);
+    dropout = in;
+    recurrentDropout = rec;
+  }
+
+  /**
+   * Makes the initial weights and the sequence of dropout masks a function of {@code seed}.
+   *
+   * @param seed the seed of the initialisers and of the mask stream
+   * @return this layer
+   * @throws IllegalStateException if the layer is already built
+   */
   public LSTM seed(long seed) {
     Checks.notBuilt(NAME, built, "seed");
     this.seed = seed;
@@ -192,29 +265,30 @@ public final class LSTM implements Layer, Stochastic {
     this.trainingCalls = 0;
   }
 
-  /** The number of state units {@code u}. */
+  /** {@return the number of state units {@code u}} */
   public int units() {
     return units;
   }
 
-  /** Whether the output is every {@code h_t} (true) or the last one (false). */
+  /** {@return whether the output is every {@code h_t} (true) or the last one (false)} */
   public boolean returnSequences() {
     return returnSequences;
   }
 
-  /** The input dropout rate, in [0, 1]. */
+  /** {@return the input dropout rate, in [0, 1]} */
   public double dropout() {
     return dropout;
   }
 
-  /** The recurrent dropout rate, in [0, 1]. */
+  /** {@return the recurrent dropout rate, in [0, 1]} */
   public double recurrentDropout() {
     return recurrentDropout;
   }
 
   /**
-   * The seed given to {@link #seed(long)} or {@link #reseed(long)}, or empty for an unseeded layer
-   * (which draws from a fresh seed).
+   * The seed given to {@link #seed(long)} or {@link #reseed(long)}.
+   *
+   * @return the seed, or empty for an unseeded layer (which draws from a fresh seed)
    */
   public OptionalLong seed() {
     return seeded ? OptionalLong.of(seed) : OptionalLong.empty();

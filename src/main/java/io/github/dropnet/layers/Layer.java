@@ -37,6 +37,7 @@ public interface Layer {
   /**
    * Creates the weights for inputs of the given full shape (batch included, may be -1).
    *
+   * @param inputShape the full input shape, batch first; {@code -1} for an axis that is not fixed
    * @throws IllegalArgumentException if the shape does not suit this layer
    */
   void build(int... inputShape);
@@ -44,6 +45,8 @@ public interface Layer {
   /**
    * The output shape for the given input shape, without computing anything; -1 entries stay -1.
    *
+   * @param inputShape the full input shape, batch first; {@code -1} for an axis that is not fixed
+   * @return a new array with the full output shape, batch first
    * @throws IllegalArgumentException if the shape does not suit this layer
    */
   int[] outputShape(int... inputShape);
@@ -52,11 +55,19 @@ public interface Layer {
    * Computes the output. With {@code training == true} training-only behaviour (dropout, noise)
    * is on, whatever else is going on: calling it at prediction time is Monte Carlo dropout.
    *
+   * @param input the input, batch first; not modified
+   * @param training whether training-only behaviour (dropout, noise) is on
+   * @return a new tensor with the output, of shape {@link #outputShape} of the input's shape
    * @throws IllegalArgumentException if the input shape does not suit this layer
    */
   Tensor forward(Tensor input, boolean training);
 
-  /** Inference: {@code forward(input, false)}. */
+  /**
+   * Inference: {@code forward(input, false)}.
+   *
+   * @param input the input, batch first; not modified
+   * @return a new tensor with the output
+   */
   default Tensor forward(Tensor input) {
     return forward(input, false);
   }
@@ -65,28 +76,42 @@ public interface Layer {
    * The gradient with respect to the input of the last forward, given the gradient with respect
    * to its output; also computes the weight gradients.
    *
+   * @param gradOutput the gradient of the loss with respect to the last output; not modified
+   * @return a new tensor with the gradient with respect to the last input, of the input's shape
    * @throws IllegalStateException if there was no forward yet
    * @throws IllegalArgumentException if {@code gradOutput} does not have the last output's shape
    */
   Tensor backward(Tensor gradOutput);
 
-  /** Copies of the weights, in the order and Keras layouts of the API; empty if none. */
+  /**
+   * Copies of the weights, in the order and Keras layouts of the API; empty if none.
+   *
+   * @return a list of copies; changing them does not change the layer
+   */
   List<Tensor> getWeights();
 
   /**
    * Copies the given weights in.
    *
+   * @param weights the weights in the order and shapes of {@link #getWeights}; not modified and
+   *     not kept
    * @throws IllegalArgumentException on a wrong count or shape
    * @throws IllegalStateException if the layer has weights but is not built
    */
   void setWeights(List<Tensor> weights);
 
-  /** The weight gradients of the last backward, in the order of {@link #getWeights}. */
+  /**
+   * The weight gradients of the last backward, in the order of {@link #getWeights}.
+   *
+   * @return the gradients, one per weight tensor; empty if the layer has no weights
+   */
   List<Tensor> getGradients();
 
   /**
    * The live weight tensors (not copies), in the order of {@link #getWeights}; an optimizer
    * updates them in place. Empty if the layer has no weights.
+   *
+   * @return the live weight tensors
    */
   default List<Tensor> parameters() {
     return List.of();
@@ -94,12 +119,18 @@ public interface Layer {
 
   /**
    * The live gradient tensors (not copies) matching {@link #parameters()}, filled by backward.
+   *
+   * @return the live gradient tensors, one per entry of {@link #parameters()}
    */
   default List<Tensor> gradients() {
     return List.of();
   }
 
-  /** The number of scalar weights. */
+  /**
+   * The number of scalar weights.
+   *
+   * @return the total size of the tensors in {@link #parameters()}
+   */
   default int paramCount() {
     int n = 0;
     for (Tensor w : parameters()) {

@@ -77,6 +77,8 @@ public final class MaxPool2D implements Layer {
   /**
    * Max pooling over {@code poolH x poolW} windows, with strides equal to the pool size.
    *
+   * @param poolH the window height, {@code > 0}
+   * @param poolW the window width, {@code > 0}
    * @throws IllegalArgumentException if a size is not positive
    */
   public MaxPool2D(int poolH, int poolW) {
@@ -91,6 +93,9 @@ public final class MaxPool2D implements Layer {
   /**
    * Sets the strides (default: the pool size).
    *
+   * @param sh the vertical step between windows, {@code > 0}
+   * @param sw the horizontal step between windows, {@code > 0}
+   * @return this layer
    * @throws IllegalArgumentException if one is not positive
    * @throws IllegalStateException if the layer is built
    */
@@ -104,6 +109,8 @@ public final class MaxPool2D implements Layer {
   /**
    * Sets the padding (default {@link Padding#VALID}).
    *
+   * @param p how the border is treated
+   * @return this layer
    * @throws IllegalArgumentException if null
    * @throws IllegalStateException if the layer is built
    */
@@ -116,6 +123,8 @@ public final class MaxPool2D implements Layer {
   /**
    * Sets the data format (default {@link DataFormat#CHANNELS_LAST}).
    *
+   * @param f where the channel axis of the input and output is
+   * @return this layer
    * @throws IllegalArgumentException if null
    * @throws IllegalStateException if the layer is built
    */
@@ -125,22 +134,22 @@ public final class MaxPool2D implements Layer {
     return this;
   }
 
-  /** The pool size {@code {poolH, poolW}} (a copy). */
+  /** {@return the pool size {@code {poolH, poolW}} (a copy)} */
   public int[] poolSize() {
     return new int[] {poolH, poolW};
   }
 
-  /** The strides {@code {sh, sw}} (a copy); the pool size unless set. */
+  /** {@return the strides {@code {sh, sw}} (a copy); the pool size unless set} */
   public int[] strides() {
     return new int[] {strideH, strideW};
   }
 
-  /** The padding. */
+  /** {@return the padding} */
   public Padding padding() {
     return padding;
   }
 
-  /** The data format. */
+  /** {@return the data format} */
   public DataFormat dataFormat() {
     return dataFormat;
   }

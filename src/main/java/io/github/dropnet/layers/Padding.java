@@ -12,6 +12,8 @@ package io.github.dropnet.layers;
  * </ul>
  */
 public enum Padding {
+  /** No padding: windows lie wholly inside the input. */
   VALID,
+  /** Zero padding (ignored cells, for pooling) so that {@code out = ceil(in / stride)}. */
   SAME
 }

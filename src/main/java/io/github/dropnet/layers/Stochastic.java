@@ -11,6 +11,10 @@ package io.github.dropnet.layers;
  * <p>Thread safety: {@code reseed} must not run concurrently with a training forward.
  */
 public interface Stochastic {
-  /** Restarts the layer's random stream from {@code seed}. */
+  /**
+   * Restarts the layer's random stream from {@code seed}.
+   *
+   * @param seed the seed, as given to the layer's {@code seed(long)} setter
+   */
   void reseed(long seed);
 }

@@ -46,6 +46,8 @@ public final class BinaryCrossentropy implements Loss {
   }
 
   /**
+   * The loss on logits or on probabilities.
+   *
    * @param fromLogits true if {@code yPred} holds logits (the sigmoid is then applied inside the
    *     loss), false if it holds probabilities
    */
@@ -53,7 +55,7 @@ public final class BinaryCrossentropy implements Loss {
     this.fromLogits = fromLogits;
   }
 
-  /** True if {@code yPred} is read as logits, false if as probabilities. */
+  /** {@return true if {@code yPred} is read as logits, false if as probabilities} */
   public boolean fromLogits() {
     return fromLogits;
   }

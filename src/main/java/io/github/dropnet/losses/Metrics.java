@@ -40,7 +40,12 @@ import java.util.Arrays;
 public final class Metrics {
   private Metrics() {}
 
-  /** True if {@link #accuracy(Loss, Tensor, Tensor)} is defined for this loss. */
+  /**
+   * Whether {@link #accuracy(Loss, Tensor, Tensor)} is defined for this loss.
+   *
+   * @param loss the loss a model is compiled with
+   * @return true for the cross-entropy losses of this package
+   */
   public static boolean hasAccuracy(Loss loss) {
     return loss instanceof CategoricalCrossentropy
         || loss instanceof SparseCategoricalCrossentropy
@@ -50,6 +55,10 @@ public final class Metrics {
   /**
    * The accuracy that matches {@code loss} (see the class description).
    *
+   * @param loss the loss whose accuracy is wanted
+   * @param yPred the predictions, as the loss reads them; not modified
+   * @param yTrue the targets, as the loss reads them; not modified
+   * @return the fraction of correct decisions, in [0, 1]
    * @throws IllegalArgumentException if the loss defines no accuracy ({@link #hasAccuracy} is
    *     false), or on a shape mismatch
    */
@@ -67,7 +76,14 @@ public final class Metrics {
         "Metrics.accuracy: defined for the cross-entropy losses only, received " + loss);
   }
 
-  /** The fraction of rows whose argmax of {@code yPred} equals the argmax of {@code yTrue}. */
+  /**
+   * The fraction of rows whose argmax of {@code yPred} equals the argmax of {@code yTrue}.
+   *
+   * @param yPred the predictions, classes on the last axis; not modified
+   * @param yTrue the one-hot (or soft) targets, of the shape of {@code yPred}; not modified
+   * @return the fraction of correct rows, in [0, 1]
+   * @throws IllegalArgumentException if the shapes differ or are empty
+   */
   public static double categoricalAccuracy(Tensor yPred, Tensor yTrue) {
     String name = "Metrics.categoricalAccuracy";
     LossChecks.notNull(name, yPred, yTrue);
@@ -92,6 +108,11 @@ public final class Metrics {
   /**
    * The fraction of rows whose argmax of {@code yPred} equals the class index in {@code yTrue}
    * (shape {@code (N)} or {@code (N, 1)} for {@code yPred} of shape {@code (N, K)}).
+   *
+   * @param yPred the predictions, classes on the last axis; not modified
+   * @param yTrue the class indices, one per row of {@code yPred}; not modified
+   * @return the fraction of correct rows, in [0, 1]
+   * @throws IllegalArgumentException if the shapes do not match or are empty
    */
   public static double sparseCategoricalAccuracy(Tensor yPred, Tensor yTrue) {
     String name = "Metrics.sparseCategoricalAccuracy";
@@ -120,7 +141,14 @@ public final class Metrics {
     return (double) correct / rows;
   }
 
-  /** {@link #binaryAccuracy(Tensor, Tensor, double)} with threshold 0.5, for probabilities. */
+  /**
+   * {@link #binaryAccuracy(Tensor, Tensor, double)} with threshold 0.5, for probabilities.
+   *
+   * @param yPred the predicted probabilities; not modified
+   * @param yTrue the 0/1 targets, of the shape of {@code yPred}; not modified
+   * @return the fraction of correct elements, in [0, 1]
+   * @throws IllegalArgumentException if the shapes differ or are empty
+   */
   public static double binaryAccuracy(Tensor yPred, Tensor yTrue) {
     return binaryAccuracy(yPred, yTrue, 0.5);
   }
@@ -128,6 +156,12 @@ public final class Metrics {
   /**
    * The fraction of elements where {@code (yPred > threshold ? 1 : 0) == yTrue}; use threshold 0
    * for logits.
+   *
+   * @param yPred the predictions; not modified
+   * @param yTrue the 0/1 targets, of the shape of {@code yPred}; not modified
+   * @param threshold the value above which a prediction counts as 1
+   * @return the fraction of correct elements, in [0, 1]
+   * @throws IllegalArgumentException if the shapes differ or are empty
    */
   public static double binaryAccuracy(Tensor yPred, Tensor yTrue, double threshold) {
     LossChecks.sameShape("Metrics.binaryAccuracy", yPred, yTrue);

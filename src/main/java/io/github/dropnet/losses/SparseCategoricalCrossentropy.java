@@ -51,6 +51,8 @@ public final class SparseCategoricalCrossentropy implements Loss {
   }
 
   /**
+   * The loss on logits or on probabilities.
+   *
    * @param fromLogits true if {@code yPred} holds logits (the softmax is then applied inside the
    *     loss), false if it holds probabilities
    */
@@ -58,7 +60,7 @@ public final class SparseCategoricalCrossentropy implements Loss {
     this.fromLogits = fromLogits;
   }
 
-  /** True if {@code yPred} is read as logits, false if as probabilities. */
+  /** {@return true if {@code yPred} is read as logits, false if as probabilities} */
   public boolean fromLogits() {
     return fromLogits;
   }

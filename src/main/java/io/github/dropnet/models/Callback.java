@@ -22,18 +22,40 @@ import java.util.Map;
  */
 public interface Callback {
 
-  /** Training starts; {@code model} is the model being fitted, for later calls to use. */
+  /**
+   * Training starts; {@code model} is the model being fitted, for later calls to use.
+   *
+   * @param model the model being fitted, on which {@link Sequential#stopTraining()} may be called
+   */
   default void onTrainBegin(Sequential model) {}
 
-  /** Epoch {@code epoch} (from 0) starts. */
+  /**
+   * Epoch {@code epoch} (from 0) starts.
+   *
+   * @param epoch the index of the epoch, from 0
+   */
   default void onEpochBegin(int epoch) {}
 
-  /** Batch {@code batch} (from 0, within the epoch) was trained on. */
+  /**
+   * Batch {@code batch} (from 0, within the epoch) was trained on.
+   *
+   * @param batch the index of the batch within the epoch, from 0
+   * @param logs the running means of the epoch so far; unmodifiable
+   */
   default void onBatchEnd(int batch, Map<String, Double> logs) {}
 
-  /** Epoch {@code epoch} (from 0) ended, validation included. */
+  /**
+   * Epoch {@code epoch} (from 0) ended, validation included.
+   *
+   * @param epoch the index of the epoch, from 0
+   * @param logs the epoch's figures, validation included; unmodifiable
+   */
   default void onEpochEnd(int epoch, Map<String, Double> logs) {}
 
-  /** Training ended, normally or by a stop request. */
+  /**
+   * Training ended, normally or by a stop request.
+   *
+   * @param logs the figures of the last epoch, empty if none ran; unmodifiable
+   */
   default void onTrainEnd(Map<String, Double> logs) {}
 }

@@ -75,7 +75,13 @@ public final class EarlyStopping implements Callback {
   /** Monitors {@code val_loss} with patience 0; see the setters. */
   public EarlyStopping() {}
 
-  /** The logs key to monitor, e.g. {@code "val_loss"}, {@code "loss"}, {@code "val_accuracy"}. */
+  /**
+   * The logs key to monitor, e.g. {@code "val_loss"}, {@code "loss"}, {@code "val_accuracy"}.
+   *
+   * @param key a key of the logs that {@link Sequential#fit} passes to callbacks
+   * @return this callback
+   * @throws IllegalArgumentException if {@code key} is null or empty
+   */
   public EarlyStopping monitor(String key) {
     if (key == null || key.isEmpty()) {
       throw new IllegalArgumentException("EarlyStopping: monitor must be a logs key, received "
@@ -85,7 +91,13 @@ public final class EarlyStopping implements Callback {
     return this;
   }
 
-  /** The smallest change counted as an improvement; the absolute value is used. */
+  /**
+   * The smallest change counted as an improvement; the absolute value is used.
+   *
+   * @param minDelta the smallest change, finite; its sign is ignored
+   * @return this callback
+   * @throws IllegalArgumentException if {@code minDelta} is not finite
+   */
   public EarlyStopping minDelta(double minDelta) {
     if (!Double.isFinite(minDelta)) {
       throw new IllegalArgumentException(
@@ -95,7 +107,13 @@ public final class EarlyStopping implements Callback {
     return this;
   }
 
-  /** Epochs without improvement after which training stops; {@code >= 0}. */
+  /**
+   * Epochs without improvement after which training stops; {@code >= 0}.
+   *
+   * @param patience the number of epochs, {@code >= 0}
+   * @return this callback
+   * @throws IllegalArgumentException if {@code patience < 0}
+   */
   public EarlyStopping patience(int patience) {
     if (patience < 0) {
       throw new IllegalArgumentException(
@@ -105,7 +123,13 @@ public final class EarlyStopping implements Callback {
     return this;
   }
 
-  /** The direction of improvement; {@code AUTO} by default. */
+  /**
+   * The direction of improvement; {@code AUTO} by default.
+   *
+   * @param mode whether lower or higher is better, or {@code AUTO} to choose from the key
+   * @return this callback
+   * @throws IllegalArgumentException if {@code mode} is null
+   */
   public EarlyStopping mode(Mode mode) {
     if (mode == null) {
       throw new IllegalArgumentException("EarlyStopping: mode must not be null");
@@ -114,7 +138,13 @@ public final class EarlyStopping implements Callback {
     return this;
   }
 
-  /** A value the monitored quantity must beat; training stops if it does not within patience. */
+  /**
+   * A value the monitored quantity must beat; training stops if it does not within patience.
+   *
+   * @param baseline the value to beat
+   * @return this callback
+   * @throws IllegalArgumentException if {@code baseline} is NaN
+   */
   public EarlyStopping baseline(double baseline) {
     if (Double.isNaN(baseline)) {
       throw new IllegalArgumentException("EarlyStopping: baseline must be a number, received NaN");
@@ -123,13 +153,24 @@ public final class EarlyStopping implements Callback {
     return this;
   }
 
-  /** Whether to put back the best epoch's weights when training ends. */
+  /**
+   * Whether to put back the best epoch's weights when training ends.
+   *
+   * @param restore true to restore the best weights, false (the default) to keep the last
+   * @return this callback
+   */
   public EarlyStopping restoreBestWeights(boolean restore) {
     this.restoreBestWeights = restore;
     return this;
   }
 
-  /** Epochs to run before improvements are monitored; {@code >= 0}. */
+  /**
+   * Epochs to run before improvements are monitored; {@code >= 0}.
+   *
+   * @param epoch the number of warm-up epochs, {@code >= 0}
+   * @return this callback
+   * @throws IllegalArgumentException if {@code epoch < 0}
+   */
   public EarlyStopping startFromEpoch(int epoch) {
     if (epoch < 0) {
       throw new IllegalArgumentException(
@@ -139,17 +180,17 @@ public final class EarlyStopping implements Callback {
     return this;
   }
 
-  /** The epoch (from 0) after which training was stopped, or 0 if it was not. */
+  /** {@return the epoch (from 0) after which training was stopped, or 0 if it was not} */
   public int stoppedEpoch() {
     return stoppedEpoch;
   }
 
-  /** The epoch (from 0) of the best monitored value so far. */
+  /** {@return the epoch (from 0) of the best monitored value so far} */
   public int bestEpoch() {
     return bestEpoch;
   }
 
-  /** The best monitored value so far, or NaN before the first monitored epoch. */
+  /** {@return the best monitored value so far, or NaN before the first monitored epoch} */
   public double best() {
     return best == null ? Double.NaN : best;
   }

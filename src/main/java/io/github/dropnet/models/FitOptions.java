@@ -51,7 +51,13 @@ public final class FitOptions {
   /** The defaults listed in the class description. */
   public FitOptions() {}
 
-  /** The number of passes over the training rows; {@code >= 0}. */
+  /**
+   * The number of passes over the training rows; {@code >= 0}.
+   *
+   * @param epochs the number of epochs (default 1)
+   * @return this options object
+   * @throws IllegalArgumentException if {@code epochs < 0}
+   */
   public FitOptions epochs(int epochs) {
     if (epochs < 0) {
       throw new IllegalArgumentException("fit: epochs must be >= 0, received " + epochs);
@@ -60,7 +66,13 @@ public final class FitOptions {
     return this;
   }
 
-  /** The number of rows per gradient step (the last batch of an epoch may be smaller); {@code > 0}. */
+  /**
+   * The number of rows per gradient step (the last batch of an epoch may be smaller).
+   *
+   * @param batchSize the batch size, {@code > 0} (default 32)
+   * @return this options object
+   * @throws IllegalArgumentException if {@code batchSize <= 0}
+   */
   public FitOptions batchSize(int batchSize) {
     if (batchSize <= 0) {
       throw new IllegalArgumentException(
@@ -70,19 +82,36 @@ public final class FitOptions {
     return this;
   }
 
-  /** Whether to visit the rows in a new random order each epoch. */
+  /**
+   * Whether to visit the rows in a new random order each epoch.
+   *
+   * @param shuffle true (the default) to shuffle, false to keep the rows' order
+   * @return this options object
+   */
   public FitOptions shuffle(boolean shuffle) {
     this.shuffle = shuffle;
     return this;
   }
 
-  /** The seed of the shuffling and of every stochastic layer for this fit. */
+  /**
+   * The seed of the shuffling and of every stochastic layer for this fit.
+   *
+   * @param seed the seed; equal seeds give bit-identical fits
+   * @return this options object
+   */
   public FitOptions seed(long seed) {
     this.seed = OptionalLong.of(seed);
     return this;
   }
 
-  /** Rows to evaluate at the end of every epoch; overrides {@link #validationSplit}. */
+  /**
+   * Rows to evaluate at the end of every epoch; overrides {@link #validationSplit}.
+   *
+   * @param x the validation inputs; not modified
+   * @param y the validation targets, one per row of {@code x}; not modified
+   * @return this options object
+   * @throws IllegalArgumentException if either is null or they differ in their number of rows
+   */
   public FitOptions validationData(Tensor x, Tensor y) {
     if (x == null || y == null) {
       throw new IllegalArgumentException("fit: validation x and y must not be null");
@@ -93,7 +122,13 @@ public final class FitOptions {
     return this;
   }
 
-  /** The fraction of rows, from the end, held out for validation; in [0, 1). */
+  /**
+   * The fraction of rows, from the end, held out for validation; in [0, 1).
+   *
+   * @param fraction the held-out fraction, in [0, 1) (default 0: none)
+   * @return this options object
+   * @throws IllegalArgumentException if {@code fraction} is outside [0, 1)
+   */
   public FitOptions validationSplit(double fraction) {
     if (!(fraction >= 0 && fraction < 1)) {
       throw new IllegalArgumentException(
@@ -103,7 +138,13 @@ public final class FitOptions {
     return this;
   }
 
-  /** 0 silent, 1 a progress bar per epoch, 2 one line per epoch. */
+  /**
+   * 0 silent, 1 a progress bar per epoch, 2 one line per epoch.
+   *
+   * @param verbose the progress output level, 0, 1 or 2
+   * @return this options object
+   * @throws IllegalArgumentException if {@code verbose} is not 0, 1 or 2
+   */
   public FitOptions verbose(int verbose) {
     if (verbose < 0 || verbose > 2) {
       throw new IllegalArgumentException("fit: verbose must be 0, 1 or 2, received " + verbose);
@@ -112,7 +153,13 @@ public final class FitOptions {
     return this;
   }
 
-  /** Adds callbacks, run after those added before, in the order given. */
+  /**
+   * Adds callbacks, run after those added before, in the order given.
+   *
+   * @param callbacks the callbacks to add
+   * @return this options object
+   * @throws IllegalArgumentException if a callback is null
+   */
   public FitOptions callbacks(Callback... callbacks) {
     for (Callback c : callbacks) {
       if (c == null) {
@@ -123,7 +170,13 @@ public final class FitOptions {
     return this;
   }
 
-  /** Where progress output goes; {@code System.out} by default. */
+  /**
+   * Where progress output goes; {@code System.out} by default.
+   *
+   * @param out the stream progress lines are printed to
+   * @return this options object
+   * @throws IllegalArgumentException if {@code out} is null
+   */
   public FitOptions output(PrintStream out) {
     if (out == null) {
       throw new IllegalArgumentException("fit: output must not be null");

@@ -33,12 +33,12 @@ public final class History {
     epochs++;
   }
 
-  /** The mean training loss of each epoch, in order. */
+  /** {@return the mean training loss of each epoch, in order} */
   public List<Double> loss() {
     return metric("loss");
   }
 
-  /** The validation loss of each epoch; empty when the fit had no validation data. */
+  /** {@return the validation loss of each epoch; empty when the fit had no validation data} */
   public List<Double> valLoss() {
     return values.containsKey("val_loss") ? metric("val_loss") : List.of();
   }
@@ -46,6 +46,8 @@ public final class History {
   /**
    * The values of one key, e.g. {@code "accuracy"} or {@code "val_accuracy"} (unmodifiable).
    *
+   * @param name the key, as in the logs
+   * @return one value per epoch, in order
    * @throws IllegalArgumentException if nothing was recorded under that key; the message lists
    *     the keys there are
    */
@@ -61,22 +63,35 @@ public final class History {
     return Collections.unmodifiableList(v);
   }
 
-  /** {@code metric("val_" + name)}: the validation values of a metric. */
+  /**
+   * {@code metric("val_" + name)}: the validation values of a metric.
+   *
+   * @param name the metric's name, without the {@code val_} prefix
+   * @return one validation value per epoch, in order
+   * @throws IllegalArgumentException if nothing was recorded under {@code "val_" + name}
+   */
   public List<Double> valMetric(String name) {
     return metric("val_" + name);
   }
 
-  /** True if values were recorded under {@code key}. */
+  /**
+   * Whether values were recorded under {@code key}.
+   *
+   * @param key the key, as in the logs
+   * @return true if at least one epoch recorded a value under it
+   */
   public boolean has(String key) {
     return values.containsKey(key);
   }
 
-  /** The number of epochs run (fewer than asked for when a callback stopped training). */
+  /** {@return the number of epochs run (fewer than asked for when a callback stopped training)} */
   public int epochs() {
     return epochs;
   }
 
-  /** Every key and its values, in key order, as Keras' {@code history.history} (a copy). */
+  /**
+   * {@return every key and its values, in key order, as Keras' {@code history.history} (a copy)}
+   */
   public Map<String, List<Double>> asMap() {
     Map<String, List<Double>> copy = new LinkedHashMap<>();
     values.forEach((k, v) -> copy.put(k, List.copyOf(v)));

@@ -23,12 +23,15 @@ import io.github.dropnet.Tensor;
  */
 public interface Metric {
 
-  /** The key of this metric in logs and in {@link History}, e.g. {@code "accuracy"}. */
+  /** {@return the key of this metric in logs and in {@link History}, e.g. {@code "accuracy"}} */
   String name();
 
   /**
    * The mean of the metric over the rows of one batch.
    *
+   * @param yPred the model's predictions for the batch; not modified
+   * @param yTrue the batch's targets; not modified
+   * @return the mean of the metric over the batch's rows
    * @throws IllegalArgumentException if the shapes of {@code yPred} and {@code yTrue} do not suit
    *     this metric
    */
@@ -37,32 +40,51 @@ public interface Metric {
   /**
    * Whether a larger value is better; {@code EarlyStopping} in its default mode uses this to
    * decide the direction of improvement. True unless overridden.
+   *
+   * @return true if larger values are better, false if smaller ones are
    */
   default boolean higherIsBetter() {
     return true;
   }
 
-  /** Keras' {@code "accuracy"}: binary, sparse categorical or categorical from the shapes. */
+  /**
+   * {@return Keras' {@code "accuracy"}, which is binary, sparse categorical or categorical by the
+   * loss or the shapes}
+   */
   static Metric accuracy() {
     return Accuracy.AUTO;
   }
 
-  /** The fraction of rows whose arg-max prediction equals the arg-max of the one-hot target. */
+  /**
+   * {@return the metric that gives the fraction of rows whose arg-max prediction equals the
+   * arg-max of the one-hot target}
+   */
   static Metric categoricalAccuracy() {
     return Accuracy.CATEGORICAL;
   }
 
-  /** The fraction of rows whose arg-max prediction equals the class index in the target. */
+  /**
+   * {@return the metric that gives the fraction of rows whose arg-max prediction equals the class
+   * index in the target}
+   */
   static Metric sparseCategoricalAccuracy() {
     return Accuracy.SPARSE_CATEGORICAL;
   }
 
-  /** The fraction of elements where {@code (y_pred > 0.5) == y_true}. */
+  /**
+   * {@return the metric that gives the fraction of elements where {@code (y_pred > 0.5) ==
+   * y_true}}
+   */
   static Metric binaryAccuracy() {
     return Accuracy.BINARY;
   }
 
-  /** The fraction of elements where {@code (y_pred > threshold) == y_true}. */
+  /**
+   * The fraction of elements where {@code (y_pred > threshold) == y_true}.
+   *
+   * @param threshold the value above which a prediction counts as 1 (0 for logits)
+   * @return the binary accuracy metric with that threshold
+   */
   static Metric binaryAccuracy(double threshold) {
     return Accuracy.binary(threshold);
   }
@@ -72,6 +94,8 @@ public interface Metric {
    * {@code "categorical_accuracy"}, {@code "sparse_categorical_accuracy"},
    * {@code "binary_accuracy"}.
    *
+   * @param name the Keras name of the metric
+   * @return the metric of that name
    * @throws IllegalArgumentException for any other name
    */
   static Metric named(String name) {

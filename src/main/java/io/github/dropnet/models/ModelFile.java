@@ -170,13 +170,18 @@ public final class ModelFile {
    * @param layers fresh layers in order, built for {@code inputShape} (unbuilt without one)
    */
   public record Loaded(int[] inputShape, List<Layer> layers) {
-    /** Copies the shape and the list. */
+    /**
+     * Copies the shape and the list.
+     *
+     * @param inputShape the full input shape, or {@code null} for a model saved unbuilt
+     * @param layers the layers in order
+     */
     public Loaded {
       inputShape = inputShape == null ? null : inputShape.clone();
       layers = List.copyOf(layers);
     }
 
-    /** A copy of the input shape, or {@code null} for a model saved unbuilt. */
+    /** {@return a copy of the input shape, or {@code null} for a model saved unbuilt} */
     @Override
     public int[] inputShape() {
       return inputShape == null ? null : inputShape.clone();
@@ -185,6 +190,8 @@ public final class ModelFile {
     /**
      * A model of these layers (the same objects, not copies), built for the input shape when
      * there is one: what {@code Sequential.load} returns.
+     *
+     * @return a model holding these layers
      */
     public Sequential toSequential() {
       Sequential model = new Sequential(layers.toArray(new Layer[0]));
@@ -267,6 +274,8 @@ public final class ModelFile {
    * unbuilt): {@code write(path, model.inputShape(), model.layers())}. The optimizer, loss and
    * metrics given to {@code compile} are not saved.
    *
+   * @param path the file to write; replaced atomically if it exists
+   * @param model the model to save
    * @throws IllegalArgumentException as {@link #write(Path, int[], List)}
    * @throws IOException if the file system fails; the file at {@code path} is then unchanged
    */
@@ -536,6 +545,7 @@ public final class ModelFile {
   /**
    * Loads the layers saved at {@code path}.
    *
+   * @param path the model file to read
    * @return the input shape and fresh layers, built for it, holding the saved weights
    * @throws IOException if the file cannot be read, or is not a complete, intact dropnet model
    *     file of a format this version reads; the message says which

@@ -29,6 +29,11 @@ public final class MonteCarlo {
   /**
    * Runs {@code samples} stochastic forward passes of {@code model} on {@code x}.
    *
+   * @param model the model; its stochastic layers are reseeded from {@code seed}
+   * @param x the inputs, rows on the first axis; not modified
+   * @param samples the number of passes, {@code >= 1}
+   * @param seed the seed of the passes' masks; equal seeds give equal results
+   * @return the stacked outputs and their statistics
    * @throws IllegalArgumentException if {@code samples < 1} or an argument is null
    */
   public static Result predict(Sequential model, Tensor x, int samples, long seed) {
@@ -101,22 +106,25 @@ public final class MonteCarlo {
       return shape;
     }
 
-    /** The number of passes. */
+    /** {@return the number of passes} */
     public int sampleCount() {
       return samples.dim(0);
     }
 
-    /** Every pass's output, stacked: shape (samples, output shape...). A copy. */
+    /** {@return every pass's output, stacked: shape (samples, output shape...); a copy} */
     public Tensor samples() {
       return samples.copy();
     }
 
-    /** The mean output over the passes, per element. A copy. */
+    /** {@return the mean output over the passes, per element; a copy} */
     public Tensor mean() {
       return mean.copy();
     }
 
-    /** The population standard deviation over the passes (divided by the count), per element. */
+    /**
+     * {@return the population standard deviation over the passes (divided by the count), per
+     * element; a copy}
+     */
     public Tensor std() {
       return std.copy();
     }
@@ -127,6 +135,8 @@ public final class MonteCarlo {
      * axis. One column (or a rank-1 output) is read as the probability of a binary class:
      * {@code -(p ln p + (1 - p) ln(1 - p))}.
      *
+     * @return a new tensor with one entropy per row: the output's shape without its last axis,
+     *     or {@code (N)} for a rank-1 output
      * @throws IllegalStateException if a mean value is not a probability in [0, 1]
      */
     public Tensor entropy() {
@@ -138,6 +148,7 @@ public final class MonteCarlo {
      * mean minus the mean of the passes' entropies, per row as {@link #entropy()}. It is near 0
      * where the passes agree, however uncertain each is.
      *
+     * @return a new tensor of the shape of {@link #entropy()}
      * @throws IllegalStateException if an output is not a probability in [0, 1]
      */
     public Tensor mutualInformation() {

@@ -85,7 +85,12 @@ public final class Sequential implements Layer, Stochastic {
   private List<Metric> metrics = List.of();
   private volatile boolean stopTraining;
 
-  /** A model of the given layers, in order; more can be {@link #add}ed. */
+  /**
+   * A model of the given layers, in order; more can be {@link #add}ed.
+   *
+   * @param layers the layers, applied first to last; none may be null
+   * @throws IllegalArgumentException if a layer is null
+   */
   public Sequential(Layer... layers) {
     for (Layer layer : layers) {
       add(layer);
@@ -95,6 +100,7 @@ public final class Sequential implements Layer, Stochastic {
   /**
    * Appends a layer; if the model is built, builds the layer for the current output shape.
    *
+   * @param layer the layer applied after the current last one
    * @return this model
    * @throws IllegalArgumentException if {@code layer} is null or this model itself, or does not
    *     suit the current output shape
@@ -118,12 +124,15 @@ public final class Sequential implements Layer, Stochastic {
     return this;
   }
 
-  /** The layers, in order (an unmodifiable view). */
+  /** {@return the layers, in order (an unmodifiable view)} */
   public List<Layer> layers() {
     return Collections.unmodifiableList(layers);
   }
 
-  /** True once the model is built (explicitly or by a first forward, predict, evaluate or fit). */
+  /**
+   * {@return true once the model is built (explicitly or by a first forward, predict, evaluate
+   * or fit)}
+   */
   public boolean isBuilt() {
     return inputShape != null;
   }
@@ -175,7 +184,7 @@ public final class Sequential implements Layer, Stochastic {
     return true;
   }
 
-  /** The input shape the model was built for, or null if it is not built. */
+  /** {@return a copy of the input shape the model was built for, or null if it is not built} */
   public int[] inputShape() {
     return inputShape == null ? null : inputShape.clone();
   }
@@ -342,7 +351,13 @@ public final class Sequential implements Layer, Stochastic {
     }
   }
 
-  /** Sets the optimizer and the loss for {@link #fit} and {@link #evaluate}; no metrics. */
+  /**
+   * Sets the optimizer and the loss for {@link #fit} and {@link #evaluate}; no metrics.
+   *
+   * @param optimizer the optimizer that {@link #fit} steps
+   * @param loss the loss that {@link #fit} minimises and {@link #evaluate} reports
+   * @throws IllegalArgumentException if an argument is null
+   */
   public void compile(Optimizer optimizer, Loss loss) {
     compile(optimizer, loss, new Metric[0]);
   }
@@ -351,6 +366,9 @@ public final class Sequential implements Layer, Stochastic {
    * Sets the optimizer, the loss and the metrics reported by {@link #fit} and
    * {@link #evaluateMetrics}, e.g. {@code compile(new Adam(1e-3), loss, Metric.accuracy())}.
    *
+   * @param optimizer the optimizer that {@link #fit} steps
+   * @param loss the loss that {@link #fit} minimises and {@link #evaluate} reports
+   * @param metrics the metrics reported besides the loss, each under its own name
    * @throws IllegalArgumentException if an argument is null or two metrics share a name
    */
   public void compile(Optimizer optimizer, Loss loss, Metric... metrics) {
@@ -383,6 +401,8 @@ public final class Sequential implements Layer, Stochastic {
   /**
    * The metrics given to {@link #compile}, in order (unmodifiable; empty before compile);
    * {@link Metric#accuracy()} as bound to the loss.
+   *
+   * @return the compiled metrics
    */
   public List<Metric> metrics() {
     return metrics;
@@ -397,7 +417,7 @@ public final class Sequential implements Layer, Stochastic {
     stopTraining = true;
   }
 
-  /** True if a stop was requested since the last fit started. */
+  /** {@return true if a stop was requested since the last fit started} */
   public boolean isStopTrainingRequested() {
     return stopTraining;
   }
@@ -405,6 +425,11 @@ public final class Sequential implements Layer, Stochastic {
   /**
    * Trains for {@code epochs} passes over shuffled batches of {@code batchSize} rows, silently.
    *
+   * @param x the inputs, rows on the first axis; not modified
+   * @param y the targets, one per row of {@code x}; not modified
+   * @param epochs the number of passes over the data, {@code > 0}
+   * @param batchSize the number of rows per training step, {@code > 0}
+   * @return the loss and metrics of every epoch
    * @see #fit(Tensor, Tensor, FitOptions)
    */
   public History fit(Tensor x, Tensor y, int epochs, int batchSize) {
@@ -415,6 +440,9 @@ public final class Sequential implements Layer, Stochastic {
    * Trains the model on rows of {@code x} against the same rows of {@code y}; see the class
    * description for the steps and {@link FitOptions} for the settings.
    *
+   * @param x the inputs, rows on the first axis; not modified
+   * @param y the targets, one per row of {@code x}; not modified
+   * @param options the epochs, batch size, shuffling, validation, callbacks and output
    * @return the loss and metrics of every epoch
    * @throws IllegalStateException if the model is not compiled
    * @throws IllegalArgumentException if {@code x} and {@code y} (or the validation data) differ in
@@ -538,12 +566,23 @@ public final class Sequential implements Layer, Stochastic {
     }
   }
 
-  /** Inference, in batches of {@value #DEFAULT_BATCH_SIZE}: every dropout is the identity. */
+  /**
+   * Inference, in batches of {@value #DEFAULT_BATCH_SIZE}: every dropout is the identity.
+   *
+   * @param x the inputs, rows on the first axis; not modified
+   * @return a new tensor with one output row per input row
+   */
   public Tensor predict(Tensor x) {
     return predict(x, false, DEFAULT_BATCH_SIZE);
   }
 
-  /** Inference in batches of {@code batchSize} rows. */
+  /**
+   * Inference in batches of {@code batchSize} rows.
+   *
+   * @param x the inputs, rows on the first axis; not modified
+   * @param batchSize the number of rows per forward pass, {@code > 0}
+   * @return a new tensor with one output row per input row
+   */
   public Tensor predict(Tensor x, int batchSize) {
     return predict(x, false, batchSize);
   }
@@ -552,6 +591,10 @@ public final class Sequential implements Layer, Stochastic {
    * The outputs for {@code x}, in batches of {@value #DEFAULT_BATCH_SIZE}. With
    * {@code training == true} dropout and noise stay on, each call drawing new masks: Monte Carlo
    * dropout (see {@link MonteCarlo}); no weight changes either way.
+   *
+   * @param x the inputs, rows on the first axis; not modified
+   * @param training true to keep dropout and noise on (Monte Carlo dropout)
+   * @return a new tensor with one output row per input row
    */
   public Tensor predict(Tensor x, boolean training) {
     return predict(x, training, DEFAULT_BATCH_SIZE);
@@ -561,6 +604,10 @@ public final class Sequential implements Layer, Stochastic {
    * The outputs for {@code x}, computed {@code batchSize} rows at a time, in a new tensor. Builds
    * the model from {@code x} if it is not built.
    *
+   * @param x the inputs, rows on the first axis; not modified
+   * @param training true to keep dropout and noise on (Monte Carlo dropout)
+   * @param batchSize the number of rows per forward pass, {@code > 0}
+   * @return a new tensor with one output row per input row
    * @throws IllegalArgumentException if {@code x} has no batch axis or {@code batchSize <= 0}
    */
   public Tensor predict(Tensor x, boolean training, int batchSize) {
@@ -599,13 +646,24 @@ public final class Sequential implements Layer, Stochastic {
    * batch losses weighted by the batch sizes, so for the losses of this library it equals the loss
    * of the whole set.
    *
+   * @param x the inputs, rows on the first axis; not modified
+   * @param y the targets, one per row of {@code x}; not modified
+   * @return the mean loss over all rows
    * @throws IllegalStateException if the model is not compiled
    */
   public double evaluate(Tensor x, Tensor y) {
     return evaluate(x, y, DEFAULT_BATCH_SIZE);
   }
 
-  /** {@link #evaluate(Tensor, Tensor)} in batches of {@code batchSize} rows. */
+  /**
+   * {@link #evaluate(Tensor, Tensor)} in batches of {@code batchSize} rows.
+   *
+   * @param x the inputs, rows on the first axis; not modified
+   * @param y the targets, one per row of {@code x}; not modified
+   * @param batchSize the number of rows per forward pass, {@code > 0}
+   * @return the mean loss over all rows
+   * @throws IllegalStateException if the model is not compiled
+   */
   public double evaluate(Tensor x, Tensor y, int batchSize) {
     return evaluateMetrics(x, y, batchSize).get("loss");
   }
@@ -613,12 +671,27 @@ public final class Sequential implements Layer, Stochastic {
   /**
    * The loss and every compiled metric over all rows at inference, keyed as in {@link History}
    * ({@code loss}, {@code accuracy}, ...): Keras' {@code evaluate(..., return_dict=True)}.
+   *
+   * @param x the inputs, rows on the first axis; not modified
+   * @param y the targets, one per row of {@code x}; not modified
+   * @return the mean of each value over all rows, by name: the loss first, then the metrics in
+   *     compile order
+   * @throws IllegalStateException if the model is not compiled
    */
   public Map<String, Double> evaluateMetrics(Tensor x, Tensor y) {
     return evaluateMetrics(x, y, DEFAULT_BATCH_SIZE);
   }
 
-  /** {@link #evaluateMetrics(Tensor, Tensor)} in batches of {@code batchSize} rows. */
+  /**
+   * {@link #evaluateMetrics(Tensor, Tensor)} in batches of {@code batchSize} rows.
+   *
+   * @param x the inputs, rows on the first axis; not modified
+   * @param y the targets, one per row of {@code x}; not modified
+   * @param batchSize the number of rows per forward pass, {@code > 0}
+   * @return the mean of each value over all rows, by name: the loss first, then the metrics in
+   *     compile order
+   * @throws IllegalStateException if the model is not compiled
+   */
   public Map<String, Double> evaluateMetrics(Tensor x, Tensor y, int batchSize) {
     if (loss == null) {
       throw new IllegalStateException(
@@ -689,6 +762,8 @@ public final class Sequential implements Layer, Stochastic {
    * A Keras-like table of the layers: position and class, output shape ({@code None} for sizes
    * left open, such as the batch) and parameter count, then the totals. Layers of a model that is
    * not built show {@code ?} and {@code 0 (unbuilt)}.
+   *
+   * @return the table, lines separated by {@code \n}
    */
   public String summary() {
     return SummaryTable.format(layers, inputShape);
@@ -701,6 +776,7 @@ public final class Sequential implements Layer, Stochastic {
    * leaves a half-written model in place of a good one. The optimizer, loss and metrics of
    * {@code compile} are not saved: compile the loaded model again to train it further.
    *
+   * @param path the file to write; replaced atomically if it exists
    * @throws IllegalArgumentException if a layer has no file format (a layer class of your own)
    * @throws IOException if the file cannot be written; the file at {@code path} is then unchanged
    */
@@ -712,6 +788,8 @@ public final class Sequential implements Layer, Stochastic {
    * Loads a model saved by {@link #save}: fresh layers with the saved configurations and
    * weights, built for the saved input shape. Outputs are bit-identical to the saved model's.
    *
+   * @param path the model file to read
+   * @return the loaded model, built and holding the saved weights
    * @throws IOException if the file is missing, truncated, corrupted, not a dropnet model, or
    *     written by a newer format version; the message says which
    */

@@ -51,22 +51,48 @@ public final class Adam extends BaseOptimizer<Adam> {
   private double[][] m;
   private double[][] v;
 
-  /** Adam with Keras' defaults: beta1 0.9, beta2 0.999, epsilon 1e-7. */
+  /**
+   * Adam with Keras' defaults: beta1 0.9, beta2 0.999, epsilon 1e-7.
+   *
+   * @param lr the constant learning rate, finite and {@code >= 0}
+   * @throws IllegalArgumentException if {@code lr} is out of range
+   */
   public Adam(double lr) {
     this(lr, 0.9, 0.999, 1e-7);
   }
 
-  /** Adam with explicit hyper-parameters. */
+  /**
+   * Adam with explicit hyper-parameters.
+   *
+   * @param lr the constant learning rate, finite and {@code >= 0}
+   * @param beta1 the decay rate of the first moment estimate, in {@code [0, 1)}
+   * @param beta2 the decay rate of the second moment estimate, in {@code [0, 1)}
+   * @param epsilon the constant added to {@code sqrt(v_hat)}, finite and {@code >= 0}
+   * @throws IllegalArgumentException naming the argument that is out of range
+   */
   public Adam(double lr, double beta1, double beta2, double epsilon) {
     this(constantRate(NAME, lr), beta1, beta2, epsilon);
   }
 
-  /** Adam with a learning rate schedule and Keras' defaults for the rest. */
+  /**
+   * Adam with a learning rate schedule and Keras' defaults for the rest.
+   *
+   * @param lr the learning rate schedule, not null
+   * @throws IllegalArgumentException if {@code lr} is null
+   */
   public Adam(LearningRateSchedule lr) {
     this(lr, 0.9, 0.999, 1e-7);
   }
 
-  /** Adam with a learning rate schedule and explicit hyper-parameters. */
+  /**
+   * Adam with a learning rate schedule and explicit hyper-parameters.
+   *
+   * @param lr the learning rate schedule, not null
+   * @param beta1 the decay rate of the first moment estimate, in {@code [0, 1)}
+   * @param beta2 the decay rate of the second moment estimate, in {@code [0, 1)}
+   * @param epsilon the constant added to {@code sqrt(v_hat)}, finite and {@code >= 0}
+   * @throws IllegalArgumentException naming the argument that is out of range
+   */
   public Adam(LearningRateSchedule lr, double beta1, double beta2, double epsilon) {
     super(lr);
     this.beta1 = Args.unitInterval(NAME, "beta1", beta1);
@@ -74,17 +100,17 @@ public final class Adam extends BaseOptimizer<Adam> {
     this.epsilon = Args.nonNegative(NAME, "epsilon", epsilon);
   }
 
-  /** The decay rate of the first moment estimate. */
+  /** {@return the decay rate of the first moment estimate, {@code beta1}} */
   public double beta1() {
     return beta1;
   }
 
-  /** The decay rate of the second moment estimate. */
+  /** {@return the decay rate of the second moment estimate, {@code beta2}} */
   public double beta2() {
     return beta2;
   }
 
-  /** The constant added to {@code sqrt(v_hat)}. */
+  /** {@return the constant added to {@code sqrt(v_hat)}} */
   public double epsilon() {
     return epsilon;
   }

@@ -61,6 +61,8 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> implements Optim
   private double[][] clipped;
 
   /**
+   * An optimizer whose learning rate follows {@code schedule}, without clipping.
+   *
    * @param schedule the learning rate schedule, not null
    * @throws IllegalArgumentException if {@code schedule} is null
    */
@@ -73,6 +75,9 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> implements Optim
   /**
    * A constant learning rate for the constructors of {@code optimizer}.
    *
+   * @param optimizer the optimizer's name, for the error message
+   * @param lr the learning rate
+   * @return a schedule that returns {@code lr} at every step
    * @throws IllegalArgumentException naming {@code optimizer} unless {@code lr} is finite and
    *     {@code >= 0}
    */
@@ -80,7 +85,11 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> implements Optim
     return new ConstantLearningRate(Args.nonNegative(optimizer, "lr", lr));
   }
 
-  /** The simple class name, used in messages and in {@link #toString()}. */
+  /**
+   * The simple class name, used in messages and in {@link #toString()}.
+   *
+   * @return the optimizer's name, such as {@code "SGD"}
+   */
   protected final String name() {
     return name;
   }
@@ -88,6 +97,8 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> implements Optim
   /**
    * Allocates the state of parameters of the given sizes (in list order); called once, at the
    * first step after construction or {@link #reset}.
+   *
+   * @param sizes the number of elements of each parameter, in list order
    */
   protected abstract void allocate(int[] sizes);
 
@@ -102,7 +113,11 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> implements Optim
    */
   protected abstract void update(int index, double[] param, double[] grad, double lr, long t);
 
-  /** The hyper-parameters other than the learning rate, for {@link #toString()}. */
+  /**
+   * The hyper-parameters other than the learning rate, for {@link #toString()}.
+   *
+   * @return for example {@code "momentum=0.9, nesterov=false"}; empty if there are none
+   */
   protected abstract String config();
 
   @SuppressWarnings("unchecked")
@@ -112,24 +127,44 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> implements Optim
 
   // ---------------------------------------------------------------- learning rate
 
-  /** Replaces the learning rate by a constant one. @return this optimizer */
+  /**
+   * Replaces the learning rate by a constant one.
+   *
+   * @param lr the learning rate used at every step
+   * @return this optimizer
+   * @throws IllegalArgumentException unless {@code lr} is finite and {@code >= 0}
+   */
   public final T learningRate(double lr) {
     this.schedule = constantRate(name, lr);
     return self();
   }
 
-  /** Replaces the learning rate by a schedule. @return this optimizer */
+  /**
+   * Replaces the learning rate by a schedule.
+   *
+   * @param schedule the schedule, asked for the rate of each step by its 0-based number
+   * @return this optimizer
+   * @throws IllegalArgumentException if {@code schedule} is null
+   */
   public final T learningRate(LearningRateSchedule schedule) {
     this.schedule = checkSchedule(schedule);
     return self();
   }
 
-  /** The rate the next step will use: {@code schedule.rate(iterations())}. */
+  /**
+   * The rate the next step will use: {@code schedule.rate(iterations())}.
+   *
+   * @return the learning rate of the next step
+   */
   public final double learningRate() {
     return schedule.rate(iterations);
   }
 
-  /** The learning rate schedule (a constant one if a number was given). */
+  /**
+   * The learning rate schedule (a constant one if a number was given).
+   *
+   * @return the schedule in use
+   */
   public final LearningRateSchedule learningRateSchedule() {
     return schedule;
   }
@@ -147,6 +182,7 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> implements Optim
    * Scales each gradient tensor whose L2 norm exceeds {@code c} down to norm {@code c} (Keras
    * {@code clipnorm}).
    *
+   * @param c the largest L2 norm a gradient tensor keeps
    * @throws IllegalArgumentException unless {@code c} is finite and {@code > 0}
    * @throws IllegalStateException if another kind of clipping is set
    * @return this optimizer
@@ -159,6 +195,7 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> implements Optim
    * Scales all gradients together so that their joint L2 norm is at most {@code c} (Keras
    * {@code global_clipnorm}).
    *
+   * @param c the largest joint L2 norm of all gradients
    * @throws IllegalArgumentException unless {@code c} is finite and {@code > 0}
    * @throws IllegalStateException if another kind of clipping is set
    * @return this optimizer
@@ -170,6 +207,7 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> implements Optim
   /**
    * Clamps every gradient element to {@code [-c, c]} (Keras {@code clipvalue}).
    *
+   * @param c the largest magnitude a gradient element keeps
    * @throws IllegalArgumentException unless {@code c} is finite and {@code > 0}
    * @throws IllegalStateException if another kind of clipping is set
    * @return this optimizer
@@ -178,7 +216,11 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> implements Optim
     return setClip(Clip.VALUE, "clipValue", c);
   }
 
-  /** Turns gradient clipping off. @return this optimizer */
+  /**
+   * Turns gradient clipping off.
+   *
+   * @return this optimizer
+   */
   public final T noClipping() {
     clip = Clip.NONE;
     clipThreshold = 0;
@@ -213,7 +255,11 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> implements Optim
 
   // ---------------------------------------------------------------- steps
 
-  /** The number of steps applied so far (Keras {@code optimizer.iterations}). */
+  /**
+   * The number of steps applied so far (Keras {@code optimizer.iterations}).
+   *
+   * @return the step count, 0 after construction or {@link #reset}
+   */
   public final long iterations() {
     return iterations;
   }
@@ -231,6 +277,8 @@ public abstract class BaseOptimizer<T extends BaseOptimizer<T>> implements Optim
   /**
    * Applies one update to {@code params} (modified in place) from {@code grads} (only read).
    *
+   * @param params the parameters; their data is modified in place
+   * @param grads the gradients, one per parameter in the same order and shape; not modified
    * @throws IllegalArgumentException if a list is null or holds null, the lists differ in size,
    *     a gradient's shape differs from its parameter's, or the parameters differ in count or
    *     shape from those of the first step; nothing is modified then

@@ -23,12 +23,22 @@ public final class ExponentialDecay implements LearningRateSchedule {
   private final double decayRate;
   private final boolean staircase;
 
-  /** Continuous decay ({@code staircase == false}), the Keras default. */
+  /**
+   * Continuous decay ({@code staircase == false}), the Keras default.
+   *
+   * @param initialLearningRate the rate at step 0, finite and {@code >= 0}
+   * @param decaySteps the number of steps over which the rate is multiplied by
+   *     {@code decayRate}, {@code > 0}
+   * @param decayRate the factor per {@code decaySteps} steps, finite and {@code >= 0}
+   * @throws IllegalArgumentException naming the argument that is out of range
+   */
   public ExponentialDecay(double initialLearningRate, long decaySteps, double decayRate) {
     this(initialLearningRate, decaySteps, decayRate, false);
   }
 
   /**
+   * A decay, continuous or in steps.
+   *
    * @param initialLearningRate the rate at step 0, finite and {@code >= 0}
    * @param decaySteps the number of steps over which the rate is multiplied by
    *     {@code decayRate}, {@code > 0}

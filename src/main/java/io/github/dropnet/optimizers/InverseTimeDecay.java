@@ -22,12 +22,21 @@ public final class InverseTimeDecay implements LearningRateSchedule {
   private final double decayRate;
   private final boolean staircase;
 
-  /** Continuous decay ({@code staircase == false}), the Keras default. */
+  /**
+   * Continuous decay ({@code staircase == false}), the Keras default.
+   *
+   * @param initialLearningRate the rate at step 0, finite and {@code >= 0}
+   * @param decaySteps the time unit of the decay, {@code > 0}
+   * @param decayRate how fast the rate falls, finite and {@code >= 0}
+   * @throws IllegalArgumentException naming the argument that is out of range
+   */
   public InverseTimeDecay(double initialLearningRate, long decaySteps, double decayRate) {
     this(initialLearningRate, decaySteps, decayRate, false);
   }
 
   /**
+   * A decay, continuous or in steps.
+   *
    * @param initialLearningRate the rate at step 0, finite and {@code >= 0}
    * @param decaySteps the time unit of the decay, {@code > 0}
    * @param decayRate how fast the rate falls, finite and {@code >= 0}

@@ -23,12 +23,19 @@ package io.github.dropnet.optimizers;
  */
 @FunctionalInterface
 public interface LearningRateSchedule {
-  /** The learning rate of the update that follows {@code step} completed updates. */
+  /**
+   * The learning rate of the update that follows {@code step} completed updates.
+   *
+   * @param step the number of updates already applied, from 0
+   * @return the learning rate, finite and {@code >= 0}
+   */
   double rate(long step);
 
   /**
    * A rate that never changes.
    *
+   * @param lr the learning rate of every step
+   * @return an immutable schedule returning {@code lr}
    * @throws IllegalArgumentException unless {@code lr} is finite and {@code >= 0}
    */
   static LearningRateSchedule constant(double lr) {

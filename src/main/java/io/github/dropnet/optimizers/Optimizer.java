@@ -15,6 +15,8 @@ public interface Optimizer {
   /**
    * Applies one update to {@code params} (modified) using {@code grads}.
    *
+   * @param params the parameters; their data is modified in place
+   * @param grads the gradients, one per parameter in the same order and shape; not modified
    * @throws IllegalArgumentException if the lists differ in size or a pair differs in shape
    */
   void step(List<Tensor> params, List<Tensor> grads);

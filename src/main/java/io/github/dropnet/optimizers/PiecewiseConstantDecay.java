@@ -27,6 +27,9 @@ public final class PiecewiseConstantDecay implements LearningRateSchedule {
   private final double[] values;
 
   /**
+   * Rate {@code values[i]} from just after {@code boundaries[i-1]} through {@code boundaries[i]},
+   * and the last value after the last boundary.
+   *
    * @param boundaries strictly increasing step boundaries (copied)
    * @param values the rates of the {@code boundaries.length + 1} intervals, each finite and
    *     {@code >= 0} (copied)

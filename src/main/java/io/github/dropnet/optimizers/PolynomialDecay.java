@@ -28,12 +28,20 @@ public final class PolynomialDecay implements LearningRateSchedule {
   private final double power;
   private final boolean cycle;
 
-  /** A linear decay to {@code 1e-4} without cycling, the Keras defaults. */
+  /**
+   * A linear decay to {@code 1e-4} without cycling, the Keras defaults.
+   *
+   * @param initialLearningRate the rate at step 0, finite and {@code >= 0}
+   * @param decaySteps the length of the decay, {@code > 0}
+   * @throws IllegalArgumentException naming the argument that is out of range
+   */
   public PolynomialDecay(double initialLearningRate, long decaySteps) {
     this(initialLearningRate, decaySteps, 1e-4, 1.0, false);
   }
 
   /**
+   * A decay to {@code endLearningRate}, with or without cycling.
+   *
    * @param initialLearningRate the rate at step 0, finite and {@code >= 0}
    * @param decaySteps the length of the decay, {@code > 0}
    * @param endLearningRate the final rate, finite and {@code >= 0}

@@ -46,22 +46,48 @@ public final class RMSprop extends BaseOptimizer<RMSprop> {
   private double[][] v;
   private double[][] buffers;
 
-  /** RMSprop with Keras' defaults: rho 0.9, momentum 0, epsilon 1e-7. */
+  /**
+   * RMSprop with Keras' defaults: rho 0.9, momentum 0, epsilon 1e-7.
+   *
+   * @param lr the constant learning rate, finite and {@code >= 0}
+   * @throws IllegalArgumentException if {@code lr} is out of range
+   */
   public RMSprop(double lr) {
     this(lr, 0.9, 0.0, 1e-7);
   }
 
-  /** RMSprop with explicit hyper-parameters. */
+  /**
+   * RMSprop with explicit hyper-parameters.
+   *
+   * @param lr the constant learning rate, finite and {@code >= 0}
+   * @param rho the decay rate of the mean square, in {@code [0, 1)}
+   * @param momentum the momentum factor, finite and {@code >= 0} (0: none)
+   * @param epsilon the constant added to {@code sqrt(v)}, finite and {@code >= 0}
+   * @throws IllegalArgumentException naming the argument that is out of range
+   */
   public RMSprop(double lr, double rho, double momentum, double epsilon) {
     this(constantRate(NAME, lr), rho, momentum, epsilon);
   }
 
-  /** RMSprop with a learning rate schedule and Keras' defaults for the rest. */
+  /**
+   * RMSprop with a learning rate schedule and Keras' defaults for the rest.
+   *
+   * @param lr the learning rate schedule, not null
+   * @throws IllegalArgumentException if {@code lr} is null
+   */
   public RMSprop(LearningRateSchedule lr) {
     this(lr, 0.9, 0.0, 1e-7);
   }
 
-  /** RMSprop with a learning rate schedule and explicit hyper-parameters. */
+  /**
+   * RMSprop with a learning rate schedule and explicit hyper-parameters.
+   *
+   * @param lr the learning rate schedule, not null
+   * @param rho the decay rate of the mean square, in {@code [0, 1)}
+   * @param momentum the momentum factor, finite and {@code >= 0} (0: none)
+   * @param epsilon the constant added to {@code sqrt(v)}, finite and {@code >= 0}
+   * @throws IllegalArgumentException naming the argument that is out of range
+   */
   public RMSprop(LearningRateSchedule lr, double rho, double momentum, double epsilon) {
     super(lr);
     this.rho = Args.unitInterval(NAME, "rho", rho);
@@ -69,17 +95,17 @@ public final class RMSprop extends BaseOptimizer<RMSprop> {
     this.epsilon = Args.nonNegative(NAME, "epsilon", epsilon);
   }
 
-  /** The decay rate of the mean square. */
+  /** {@return the decay rate of the mean square, {@code rho}} */
   public double rho() {
     return rho;
   }
 
-  /** The momentum factor (0: none). */
+  /** {@return the momentum factor (0: none)} */
   public double momentum() {
     return momentum;
   }
 
-  /** The constant added to {@code sqrt(v)}. */
+  /** {@return the constant added to {@code sqrt(v)}} */
   public double epsilon() {
     return epsilon;
   }

@@ -39,34 +39,58 @@ public final class SGD extends BaseOptimizer<SGD> {
   private final boolean nesterov;
   private double[][] buffers;
 
-  /** Plain SGD: {@code p -= lr * g}. */
+  /**
+   * Plain SGD: {@code p -= lr * g}.
+   *
+   * @param lr the constant learning rate, finite and {@code >= 0}
+   * @throws IllegalArgumentException if {@code lr} is out of range
+   */
   public SGD(double lr) {
     this(lr, 0.0, false);
   }
 
-  /** SGD with momentum (Nesterov's if {@code nesterov}). */
+  /**
+   * SGD with momentum (Nesterov's if {@code nesterov}).
+   *
+   * @param lr the constant learning rate, finite and {@code >= 0}
+   * @param momentum the momentum factor, finite and {@code >= 0} (0: none)
+   * @param nesterov true for Nesterov momentum, false for classical momentum
+   * @throws IllegalArgumentException naming the argument that is out of range
+   */
   public SGD(double lr, double momentum, boolean nesterov) {
     this(constantRate(NAME, lr), momentum, nesterov);
   }
 
-  /** Plain SGD with a learning rate schedule. */
+  /**
+   * Plain SGD with a learning rate schedule.
+   *
+   * @param lr the learning rate schedule, not null
+   * @throws IllegalArgumentException if {@code lr} is null
+   */
   public SGD(LearningRateSchedule lr) {
     this(lr, 0.0, false);
   }
 
-  /** SGD with momentum and a learning rate schedule. */
+  /**
+   * SGD with momentum and a learning rate schedule.
+   *
+   * @param lr the learning rate schedule, not null
+   * @param momentum the momentum factor, finite and {@code >= 0} (0: none)
+   * @param nesterov true for Nesterov momentum, false for classical momentum
+   * @throws IllegalArgumentException naming the argument that is out of range
+   */
   public SGD(LearningRateSchedule lr, double momentum, boolean nesterov) {
     super(lr);
     this.momentum = Args.nonNegative(NAME, "momentum", momentum);
     this.nesterov = nesterov;
   }
 
-  /** The momentum factor (0: none). */
+  /** {@return the momentum factor (0: none)} */
   public double momentum() {
     return momentum;
   }
 
-  /** True for Nesterov momentum. */
+  /** {@return true for Nesterov momentum, false for classical momentum} */
   public boolean nesterov() {
     return nesterov;
   }

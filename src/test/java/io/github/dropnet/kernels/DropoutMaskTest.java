@@ -20,8 +20,12 @@ class DropoutMaskTest {
 
   /** The documented definition, written out independently of the kernel. */
   private static boolean reference(long key, double rate, long i) {
-    long h = Rng.bits(key, i / 2);
-    long u = i % 2 == 0 ? h >>> 32 : h & 0xFFFFFFFFL;
+    // bit b of element i's 32-bit draw is bit i % 64 of plane 32 * (i / 64) + 31 - b
+    long u = 0;
+    for (int b = 0; b < 32; b++) {
+      long plane = Rng.bits(key, 32 * (i / 64) + 31 - b);
+      u += ((plane >>> (i % 64)) & 1) * (1L << b);
+    }
     return u >= Math.round(rate * 4294967296.0);
   }
 
@@ -89,9 +93,9 @@ class DropoutMaskTest {
     // Changing these breaks every seeded user's reproducibility: do it only on purpose.
     long[] mask = DropoutMask.create(Rng.key(42, 0), DropoutMask.threshold(0.5), 150);
     assertArrayEquals(
-        new long[] {0xA1532209B06198F3L, 0x86E69DB282CC2042L, 0x00000000003C656CL}, mask);
+        new long[] {0xA43B2F48B3FAA79DL, 0x1F809ECEE761A759L, 0x000000000021BFFDL}, mask);
     long[] low = DropoutMask.create(Rng.key(42, 1), DropoutMask.threshold(0.1), 64);
-    assertArrayEquals(new long[] {0xFBBEEFFBFEEFFFFBL}, low);
+    assertArrayEquals(new long[] {0x7F7FF6FFFFDFFFFFL}, low);
   }
 
   @Test

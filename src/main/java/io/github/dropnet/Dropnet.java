@@ -1,0 +1,48 @@
+package io.github.dropnet;
+
+/**
+ * Library-wide settings. Today there is one: how many threads the numeric kernels may use.
+ *
+ * <h2>Threads</h2>
+ * Large kernels (matrix products and what is built on them) split their work into at most
+ * {@link #threads()} parts. The calling thread computes one part itself; the others run on one
+ * shared pool of daemon threads, created on first use and sized to {@code threads() - 1}. Idle pool
+ * threads wait without spinning and end after a while without work; nothing needs to be shut
+ * down. Work already running on a pool thread is never split again (no nested parallelism).
+ * Small problems run on the calling thread alone.
+ *
+ * <h2>Determinism</h2>
+ * Results do not depend on the thread count: every kernel that splits its work computes each
+ * output element on one thread, in the same order of operations whatever the split, so a model
+ * gives bit-identical results with 1, 2 or 64 threads.
+ *
+ * <h2>Thread safety</h2>
+ * Both methods may be called from any thread at any time. A computation already under way keeps
+ * the thread count it started with; the next one sees the new value.
+ */
+public final class Dropnet {
+  private static volatile int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+
+  private Dropnet() {}
+
+  /**
+   * Sets the number of threads the kernels may use, the calling thread included.
+   *
+   * @param n the thread count; 1 runs everything on the calling thread
+   * @throws IllegalArgumentException if {@code n < 1}
+   */
+  public static void setThreads(int n) {
+    if (n < 1) {
+      throw new IllegalArgumentException("Dropnet.setThreads: n must be >= 1, received " + n);
+    }
+    threads = n;
+  }
+
+  /**
+   * The number of threads the kernels may use, the calling thread included. Defaults to
+   * {@link Runtime#availableProcessors()}.
+   */
+  public static int threads() {
+    return threads;
+  }
+}

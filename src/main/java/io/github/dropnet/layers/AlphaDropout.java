@@ -1,0 +1,344 @@
+package io.github.dropnet.layers;
+
+import io.github.dropnet.Shapes;
+import io.github.dropnet.Tensor;
+import io.github.dropnet.kernels.DropoutKernels;
+import io.github.dropnet.kernels.DropoutMask;
+import io.github.dropnet.kernels.NoiseKernels;
+import io.github.dropnet.kernels.Rng;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Dropout for self-normalising networks (Klambauer et al., 2017): keeps the mean and variance of
+ * its input, so a {@link Activation#SELU SELU} network stays normalised (Keras and PyTorch
+ * {@code AlphaDropout}). The identity at inference.
+ *
+ * <h2>Semantics</h2>
+ * Instead of zero, a dropped unit takes SELU's negative saturation value
+ * {@code alpha' = -lambda * alpha = -1.7580993408473766}; an affine map then restores zero mean
+ * and unit variance for inputs that have them. With a keep mask {@code m} (0 with probability
+ * {@code rate}, else 1, drawn at the noise shape and broadcast):
+ * <pre>
+ * a = ((1 - rate) * (1 + rate * alpha'^2))^(-1/2)
+ * b = -a * alpha' * rate
+ * y = a * (x * m + alpha' * (1 - m)) + b
+ * </pre>
+ * that is {@code a * x + b} where kept and the constant {@code a * alpha' + b} where dropped. For a
+ * ones input at rate 0.5 the output takes exactly two values, {@code a + b = 1.66559882...} and
+ * {@code a * alpha' + b = -0.77919393...}, as PyTorch's. A dropped element is written as that
+ * constant, never computed from {@code x}, so an infinite or NaN input there does not leak into
+ * the output (Keras would give NaN). Backward: {@code dx = dy * a * m}. Inference: {@code y = x},
+ * {@code dx = dy}.
+ *
+ * <h2>Arguments</h2>
+ * <ul>
+ *   <li>{@code rate}: the fraction of units dropped, in [0, 1). Rate 0 is exactly the identity and
+ *       draws nothing. Rate 1 is rejected: it drops every unit and
+ *       {@code a = ((1 - rate) ...)^(-1/2)} is infinite (Keras returns NaN, PyTorch zeros).
+ *   <li>{@code noiseShape} (optional): as {@link Dropout}'s, each entry -1, 1 or the input's size.
+ *   <li>{@link #seed(long)}; {@link #rateSchedule(RateSchedule)} (see {@link Scheduled}).
+ * </ul>
+ *
+ * <h2>Determinism</h2>
+ * As {@link Dropout}: the {@code k}-th training forward that draws a mask uses
+ * {@code Rng.key(seed, k)}, and element {@code i} of the noise shape is kept iff
+ * {@code DropoutMask.kept(key, threshold(rate), i)} (as Dropout documents), so a Dropout and an
+ * AlphaDropout of the same seed and rate drop the same units. {@link #reseed} restarts the stream;
+ * inference and rate-0 forwards do not advance it.
+ *
+ * <h2>Monte Carlo</h2>
+ * {@code forward(x, true)} draws a new mask on every call, at prediction time too.
+ *
+ * <h2>Memory</h2>
+ * The mask is kept at the noise shape, one bit per element, from a training forward to its
+ * backward, which releases it: a second backward after one training forward throws.
+ *
+ * <h2>Thread safety</h2>
+ * Inference on a built layer is safe from many threads at once; training forwards, backward,
+ * {@link #reseed}, {@link #onSchedule} and the setters are confined to one thread at a time.
+ *
+ * <h2>Shapes</h2>
+ * Input: any shape (of the noise shape's rank if one is given). Output: the input's shape. No
+ * weights.
+ *
+ * <h2>Errors</h2>
+ * {@link IllegalArgumentException} naming the layer and the value: a rate outside [0, 1) or NaN;
+ * a noise shape entry below -1, of the wrong rank or not fitting the input (both shapes named);
+ * a gradient of the wrong shape; a schedule value outside [0, 1). {@link IllegalStateException}:
+ * a setter after build; backward before any forward or twice after one training forward.
+ *
+ * <h2>Example</h2>
+ * <pre>{@code
+ * Sequential snn = new Sequential(
+ *     new Dense(64).activation(Activation.SELU).kernelInitializer(KernelInitializer.LECUN_NORMAL),
+ *     new AlphaDropout(0.1).seed(3),
+ *     new Dense(10).kernelInitializer(KernelInitializer.LECUN_NORMAL));
+ * }</pre>
+ */
+public final class AlphaDropout implements Layer, Stochastic, Scheduled {
+  private static final String NAME = "AlphaDropout";
+  private static final String WHY_NOT_ONE =
+      "rate 1 drops every unit and the scale a = ((1 - rate)(1 + rate * alpha'^2))^(-1/2) is"
+          + " infinite";
+
+  /** SELU's negative saturation, {@code -scale * alpha = -1.7580993408473766}. */
+  public static final double ALPHA_PRIME = -Activation.SELU_SCALE * Activation.SELU_ALPHA;
+
+  private double rate;
+  private RateSchedule rateSchedule;
+  private final int[] noiseShape;
+  private long seed = Rng.freshSeed();
+  private boolean seeded;
+  private long calls;
+  private boolean built;
+
+  private int[] planShape;
+  private DropoutKernels.Plan plan;
+
+  /** What the last forward left for backward; {@code null} before the first forward. */
+  private volatile Pass last;
+
+  /** Immutable. mask is null unless a training forward drew one; a is that forward's scale. */
+  private record Pass(int[] shape, boolean training, long[] mask, DropoutKernels.Plan plan,
+      double a, boolean consumed) {}
+
+  /**
+   * Alpha dropout of the given rate, with a mask over the input's full shape.
+   *
+   * @throws IllegalArgumentException if the rate is outside [0, 1) or NaN
+   */
+  public AlphaDropout(double rate) {
+    this(rate, (int[]) null);
+  }
+
+  /**
+   * Alpha dropout whose mask is drawn at {@code noiseShape} and broadcast over the input.
+   *
+   * @param noiseShape of the input's rank: each entry -1, 1 or the input's size; {@code null}
+   *     for the input's full shape
+   * @throws IllegalArgumentException if the rate is outside [0, 1) or NaN, or a noise shape entry
+   *     is below -1
+   */
+  public AlphaDropout(double rate, int... noiseShape) {
+    this.rate = Checks.rateBelowOne(NAME, "rate", rate, WHY_NOT_ONE);
+    this.noiseShape = NoiseShapes.checked(NAME, noiseShape);
+  }
+
+  /**
+   * The affine scale {@code a = ((1 - rate) * (1 + rate * alpha'^2))^(-1/2)} of a rate.
+   *
+   * @throws IllegalArgumentException if the rate is outside [0, 1)
+   */
+  public static double scale(double rate) {
+    Checks.rateBelowOne(NAME, "rate", rate, WHY_NOT_ONE);
+    return StrictMath.pow((1 - rate) * (1 + rate * ALPHA_PRIME * ALPHA_PRIME), -0.5);
+  }
+
+  /**
+   * The affine shift {@code b = -a * alpha' * rate} of a rate.
+   *
+   * @throws IllegalArgumentException if the rate is outside [0, 1)
+   */
+  public static double shift(double rate) {
+    return -scale(rate) * ALPHA_PRIME * rate;
+  }
+
+  /**
+   * Seeds the mask stream.
+   *
+   * @return this layer
+   * @throws IllegalStateException if the layer is already built
+   */
+  public AlphaDropout seed(long seed) {
+    Checks.notBuilt(NAME, built, "seed");
+    reseed(seed);
+    return this;
+  }
+
+  /**
+   * Makes the rate follow {@code schedule}: {@code schedule.valueAt(0, 0)} at once, then its value
+   * at each {@link #onSchedule}. A forward and its backward use the same rate.
+   *
+   * @return this layer
+   * @throws IllegalArgumentException if {@code schedule} is null or its value at (0, 0) is not in
+   *     [0, 1)
+   * @throws IllegalStateException if the layer is already built
+   */
+  public AlphaDropout rateSchedule(RateSchedule schedule) {
+    Checks.notBuilt(NAME, built, "rateSchedule");
+    Checks.notNull(NAME, "rate schedule", schedule);
+    this.rate = RateSchedules.rateAt(NAME, "rate", schedule, 0, 0, true);
+    this.rateSchedule = schedule;
+    return this;
+  }
+
+  /** Sets the rate to the schedule's value; nothing without a schedule. */
+  @Override
+  public void onSchedule(int epoch, long step) {
+    if (rateSchedule != null) {
+      rate = RateSchedules.rateAt(NAME, "rate", rateSchedule, epoch, step, true);
+    }
+  }
+
+  /** Restarts the mask stream as if the layer had been created with {@code .seed(seed)}. */
+  @Override
+  public void reseed(long seed) {
+    this.seed = seed;
+    this.seeded = true;
+    this.calls = 0;
+  }
+
+  /** The fraction of units dropped in training, in [0, 1). */
+  public double rate() {
+    return rate;
+  }
+
+  /** A copy of the noise shape as given, or {@code null} for the input's full shape. */
+  public int[] noiseShape() {
+    return noiseShape == null ? null : noiseShape.clone();
+  }
+
+  /** The seed, or empty for an unseeded layer. */
+  public OptionalLong seed() {
+    return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
+  }
+
+  /** The rate schedule, or empty for a fixed rate. */
+  public Optional<RateSchedule> rateSchedule() {
+    return Optional.ofNullable(rateSchedule);
+  }
+
+  /**
+   * Checks the noise shape against the input shape's fixed entries.
+   *
+   * @throws IllegalArgumentException if the noise shape cannot fit inputs of this shape
+   */
+  @Override
+  public void build(int... inputShape) {
+    Checks.notNull(NAME, "input shape", inputShape);
+    NoiseShapes.resolve(NAME, noiseShape, inputShape);
+    built = true;
+  }
+
+  /** The input shape (a copy), after the checks of {@link #build}. */
+  @Override
+  public int[] outputShape(int... inputShape) {
+    Checks.notNull(NAME, "input shape", inputShape);
+    NoiseShapes.resolve(NAME, noiseShape, inputShape);
+    return inputShape.clone();
+  }
+
+  /**
+   * Alpha dropout in training (Monte Carlo included); {@code x} itself at inference or rate 0.
+   * Never modifies {@code input}.
+   */
+  @Override
+  public Tensor forward(Tensor input, boolean training) {
+    Checks.notNull(NAME, "input", input);
+    int[] shape = input.shape();
+    if (!built) {
+      build(shape);
+    }
+    int[] noise = NoiseShapes.resolve(NAME, noiseShape, shape);
+    if (!training || rate == 0) {
+      last = new Pass(shape, training, null, null, 1, false);
+      return input;
+    }
+    DropoutKernels.Plan p = planFor(shape, noise);
+    long[] mask =
+        DropoutMask.create(Rng.key(seed, calls++), DropoutMask.threshold(rate), p.noiseSize());
+    double a = scale(rate);
+    double b = -a * ALPHA_PRIME * rate;
+    double[] out = new double[p.size()];
+    NoiseKernels.affineMask(input.data(), out, mask, p, a, b, a * ALPHA_PRIME + b);
+    last = new Pass(shape, true, mask, p, a, false);
+    return Tensor.wrap(out, shape);
+  }
+
+  /**
+   * {@code dy * a * m} with the mask of the last training forward, which it releases;
+   * {@code dy} itself after an inference or rate-0 forward. After a training forward exactly one
+   * backward may follow.
+   *
+   * @throws IllegalStateException before any forward, or on a second backward after one training
+   *     forward
+   * @throws IllegalArgumentException if {@code gradOutput} does not have the last output's shape
+   */
+  @Override
+  public Tensor backward(Tensor gradOutput) {
+    Pass pass = Checks.forwardDone(NAME, last);
+    if (pass.consumed()) {
+      throw new IllegalStateException(
+          NAME + ": backward called twice after one training forward; the first backward"
+              + " released its mask, so run a training forward before each backward");
+    }
+    Checks.notNull(NAME, "gradOutput", gradOutput);
+    Checks.gradShape(NAME, pass.shape(), gradOutput);
+    if (!pass.training()) {
+      return gradOutput;
+    }
+    last = new Pass(pass.shape(), true, null, null, 1, true);
+    if (pass.mask() == null) {
+      return gradOutput; // rate 0
+    }
+    double[] dx = new double[pass.plan().size()];
+    DropoutKernels.apply(gradOutput.data(), dx, pass.mask(), pass.plan(), pass.a());
+    return Tensor.wrap(dx, pass.shape());
+  }
+
+  /** None: an empty list. */
+  @Override
+  public List<Tensor> getWeights() {
+    return List.of();
+  }
+
+  /**
+   * Accepts only an empty list: the layer has no weights.
+   *
+   * @throws IllegalArgumentException if {@code weights} is null or not empty
+   */
+  @Override
+  public void setWeights(List<Tensor> weights) {
+    Checks.weights(NAME, weights);
+  }
+
+  /** None: an empty list. */
+  @Override
+  public List<Tensor> getGradients() {
+    return List.of();
+  }
+
+  /** E.g. {@code AlphaDropout[rate=0.1, noiseShape=(-1, 1, 4), seed=3]}. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder(NAME).append("[rate=").append(rate);
+    if (noiseShape != null) {
+      sb.append(", noiseShape=").append(Shapes.format(noiseShape));
+    }
+    if (seeded) {
+      sb.append(", seed=").append(seed);
+    }
+    return sb.append(']').toString();
+  }
+
+  /** The live mask of the last training forward, or null (for tests). */
+  long[] maskBits() {
+    Pass pass = last;
+    return pass == null ? null : pass.mask();
+  }
+
+  /** The training forwards that drew a mask since the seed was set (for tests). */
+  long calls() {
+    return calls;
+  }
+
+  private DropoutKernels.Plan planFor(int[] shape, int[] noise) {
+    if (plan == null || !Shapes.same(planShape, shape)) {
+      plan = DropoutKernels.Plan.of(shape, noise);
+      planShape = shape;
+    }
+    return plan;
+  }
+}

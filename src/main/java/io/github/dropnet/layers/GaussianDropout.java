@@ -1,0 +1,326 @@
+package io.github.dropnet.layers;
+
+import io.github.dropnet.Shapes;
+import io.github.dropnet.Tensor;
+import io.github.dropnet.kernels.DropoutKernels;
+import io.github.dropnet.kernels.NoiseKernels;
+import io.github.dropnet.kernels.NormalDraws;
+import io.github.dropnet.kernels.Rng;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Multiplies its input by Gaussian noise of mean 1 during training; the identity at inference
+ * (Keras {@code GaussianDropout}, Srivastava et al., 2014, section 10).
+ *
+ * <h2>Semantics</h2>
+ * In training, {@code y = x * e} with {@code e ~ N(1, sigma^2)} drawn independently for each
+ * element of the noise shape and broadcast over the input, where
+ * <pre>
+ * sigma = sqrt(rate / (1 - rate))
+ * </pre>
+ * the standard deviation Keras uses: the noise has the mean and the variance of inverted dropout's
+ * multiplier {@code m / (1 - rate)}, so {@code rate} means what it means for {@link Dropout}.
+ * {@code E[y] = x}. At inference {@code y = x}. Backward: {@code dx = dy * e} with the noise of the
+ * last training forward (at inference {@code dx = dy}).
+ *
+ * <h2>Arguments</h2>
+ * <ul>
+ *   <li>{@code rate}: in [0, 1). Rate 0 is exactly the identity and draws nothing; rate 1 is
+ *       rejected, since the noise variance {@code rate / (1 - rate)} would be infinite.
+ *   <li>{@code noiseShape} (optional, not in Keras): as {@link Dropout}'s: each entry -1 (the
+ *       input's size), 1 (one noise value shared along that axis) or the input's size.
+ *   <li>{@link #seed(long)}: makes the noise repeatable; {@link #rateSchedule(RateSchedule)}:
+ *       a rate that changes during training (see {@link Scheduled}).
+ * </ul>
+ *
+ * <h2>Determinism</h2>
+ * The {@code k}-th training forward ({@code k = 0, 1, ...}) that draws noise uses the key
+ * {@code Rng.key(seed, k)}; noise element {@code i} (row-major in the resolved noise shape) is
+ * {@code 1 + sigma * z_i} with {@code z_i = NormalDraws.normal(key, i)}, a Box-Muller transform of
+ * two counter-based uniforms: a pure function of (seed, call, index). A seeded layer repeats its
+ * noise from run to run, successive calls differ, {@link #reseed} restarts the stream, and
+ * inference or rate-0 forwards do not advance it. Unseeded layers take a fresh seed.
+ *
+ * <h2>Monte Carlo</h2>
+ * {@code forward(x, true)} draws new noise on every call, at prediction time too: averaging such
+ * predictions estimates the predictive distribution, as with Monte Carlo dropout.
+ *
+ * <h2>Memory</h2>
+ * The noise is kept at the noise shape (one double per noise element), only from a training
+ * forward to its backward; backward releases it, so a second backward after one training forward
+ * throws {@link IllegalStateException}.
+ *
+ * <h2>Thread safety</h2>
+ * Inference on a built layer is safe from many threads at once. Training forwards (Monte Carlo
+ * ones included), backward, {@link #reseed}, {@link #onSchedule} and the setters are confined to
+ * one thread at a time.
+ *
+ * <h2>Shapes</h2>
+ * Input: any shape (of the noise shape's rank if one is given). Output: the input's shape. No
+ * weights.
+ *
+ * <h2>Errors</h2>
+ * {@link IllegalArgumentException} naming the layer and the value: a rate outside [0, 1) or NaN;
+ * a noise shape entry below -1, of the wrong rank or not fitting the input (both shapes named);
+ * a gradient whose shape is not the last output's; a schedule value outside [0, 1).
+ * {@link IllegalStateException}: a setter after build; backward before any forward or twice after
+ * one training forward.
+ *
+ * <h2>Example</h2>
+ * <pre>{@code
+ * GaussianDropout noise = new GaussianDropout(0.2).seed(42);   // sigma = 0.5
+ * Tensor y = noise.forward(Tensor.ones(20, 500), true);       // mean about 1, std about 0.5
+ * Tensor dx = noise.backward(Tensor.ones(20, 500));           // equals y: dy * e
+ * }</pre>
+ */
+public final class GaussianDropout implements Layer, Stochastic, Scheduled {
+  private static final String NAME = "GaussianDropout";
+  private static final String WHY_NOT_ONE =
+      "rate 1 would give the noise an infinite variance, rate / (1 - rate)";
+
+  private double rate;
+  private RateSchedule rateSchedule;
+  /** The noise shape as given, {@code null} for the input's full shape. */
+  private final int[] noiseShape;
+  private long seed = Rng.freshSeed();
+  private boolean seeded;
+  private long calls;
+  private boolean built;
+
+  private int[] planShape;
+  private DropoutKernels.Plan plan;
+
+  /** What the last forward left for backward; {@code null} before the first forward. */
+  private volatile Pass last;
+
+  /** Immutable, so inference threads can publish it. noise is null unless training drew it. */
+  private record Pass(int[] shape, boolean training, double[] noise, DropoutKernels.Plan plan,
+      boolean consumed) {}
+
+  /**
+   * Gaussian dropout of the given rate, with noise over the input's full shape.
+   *
+   * @param rate in [0, 1): the noise has standard deviation {@code sqrt(rate / (1 - rate))}
+   * @throws IllegalArgumentException if the rate is outside [0, 1) or NaN
+   */
+  public GaussianDropout(double rate) {
+    this(rate, (int[]) null);
+  }
+
+  /**
+   * Gaussian dropout whose noise is drawn at {@code noiseShape} and broadcast over the input.
+   *
+   * @param rate in [0, 1)
+   * @param noiseShape of the input's rank: each entry -1, 1 or the input's size; {@code null}
+   *     for the input's full shape
+   * @throws IllegalArgumentException if the rate is outside [0, 1) or NaN, or a noise shape entry
+   *     is below -1
+   */
+  public GaussianDropout(double rate, int... noiseShape) {
+    this.rate = Checks.rateBelowOne(NAME, "rate", rate, WHY_NOT_ONE);
+    this.noiseShape = NoiseShapes.checked(NAME, noiseShape);
+  }
+
+  /**
+   * Seeds the noise stream.
+   *
+   * @return this layer
+   * @throws IllegalStateException if the layer is already built
+   */
+  public GaussianDropout seed(long seed) {
+    Checks.notBuilt(NAME, built, "seed");
+    reseed(seed);
+    return this;
+  }
+
+  /**
+   * Makes the rate follow {@code schedule}: {@code schedule.valueAt(0, 0)} at once, then its value
+   * at each {@link #onSchedule}. A forward and its backward use the same noise whatever happens
+   * to the rate in between.
+   *
+   * @return this layer
+   * @throws IllegalArgumentException if {@code schedule} is null or its value at (0, 0) is not in
+   *     [0, 1)
+   * @throws IllegalStateException if the layer is already built
+   */
+  public GaussianDropout rateSchedule(RateSchedule schedule) {
+    Checks.notBuilt(NAME, built, "rateSchedule");
+    Checks.notNull(NAME, "rate schedule", schedule);
+    this.rate = RateSchedules.rateAt(NAME, "rate", schedule, 0, 0, true);
+    this.rateSchedule = schedule;
+    return this;
+  }
+
+  /** Sets the rate to the schedule's value; nothing without a schedule. */
+  @Override
+  public void onSchedule(int epoch, long step) {
+    if (rateSchedule != null) {
+      rate = RateSchedules.rateAt(NAME, "rate", rateSchedule, epoch, step, true);
+    }
+  }
+
+  /** Restarts the noise stream as if the layer had been created with {@code .seed(seed)}. */
+  @Override
+  public void reseed(long seed) {
+    this.seed = seed;
+    this.seeded = true;
+    this.calls = 0;
+  }
+
+  /** The rate, in [0, 1): the constructor's, or the schedule's at the last update. */
+  public double rate() {
+    return rate;
+  }
+
+  /** The noise's standard deviation, {@code sqrt(rate / (1 - rate))}. */
+  public double stddev() {
+    return Math.sqrt(rate / (1.0 - rate));
+  }
+
+  /** A copy of the noise shape as given, or {@code null} for the input's full shape. */
+  public int[] noiseShape() {
+    return noiseShape == null ? null : noiseShape.clone();
+  }
+
+  /** The seed, or empty for an unseeded layer. */
+  public OptionalLong seed() {
+    return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
+  }
+
+  /** The rate schedule, or empty for a fixed rate. */
+  public Optional<RateSchedule> rateSchedule() {
+    return Optional.ofNullable(rateSchedule);
+  }
+
+  /**
+   * Checks the noise shape against the input shape's fixed entries.
+   *
+   * @throws IllegalArgumentException if the noise shape cannot fit inputs of this shape
+   */
+  @Override
+  public void build(int... inputShape) {
+    Checks.notNull(NAME, "input shape", inputShape);
+    NoiseShapes.resolve(NAME, noiseShape, inputShape);
+    built = true;
+  }
+
+  /** The input shape (a copy), after the checks of {@link #build}. */
+  @Override
+  public int[] outputShape(int... inputShape) {
+    Checks.notNull(NAME, "input shape", inputShape);
+    NoiseShapes.resolve(NAME, noiseShape, inputShape);
+    return inputShape.clone();
+  }
+
+  /**
+   * {@code x * e} in training (Monte Carlo included), {@code x} itself at inference or rate 0.
+   * Never modifies {@code input}.
+   */
+  @Override
+  public Tensor forward(Tensor input, boolean training) {
+    Checks.notNull(NAME, "input", input);
+    int[] shape = input.shape();
+    if (!built) {
+      build(shape);
+    }
+    int[] noise = NoiseShapes.resolve(NAME, noiseShape, shape);
+    if (!training || rate == 0) {
+      last = new Pass(shape, training, null, null, false);
+      return input;
+    }
+    DropoutKernels.Plan p = planFor(shape, noise);
+    double[] e = new double[p.noiseSize()];
+    NormalDraws.fill(Rng.key(seed, calls++), e, e.length, 1.0, stddev());
+    double[] out = new double[p.size()];
+    NoiseKernels.multiply(input.data(), out, e, p);
+    last = new Pass(shape, true, e, p, false);
+    return Tensor.wrap(out, shape);
+  }
+
+  /**
+   * {@code dy * e} with the noise of the last training forward, which it releases; {@code dy}
+   * itself after an inference or rate-0 forward. After a training forward exactly one backward
+   * may follow.
+   *
+   * @throws IllegalStateException before any forward, or on a second backward after one training
+   *     forward
+   * @throws IllegalArgumentException if {@code gradOutput} does not have the last output's shape
+   */
+  @Override
+  public Tensor backward(Tensor gradOutput) {
+    Pass pass = Checks.forwardDone(NAME, last);
+    if (pass.consumed()) {
+      throw new IllegalStateException(
+          NAME + ": backward called twice after one training forward; the first backward"
+              + " released its noise, so run a training forward before each backward");
+    }
+    Checks.notNull(NAME, "gradOutput", gradOutput);
+    Checks.gradShape(NAME, pass.shape(), gradOutput);
+    if (!pass.training()) {
+      return gradOutput;
+    }
+    last = new Pass(pass.shape(), true, null, null, true);
+    if (pass.noise() == null) {
+      return gradOutput; // rate 0
+    }
+    double[] dx = new double[pass.plan().size()];
+    NoiseKernels.multiply(gradOutput.data(), dx, pass.noise(), pass.plan());
+    return Tensor.wrap(dx, pass.shape());
+  }
+
+  /** None: an empty list. */
+  @Override
+  public List<Tensor> getWeights() {
+    return List.of();
+  }
+
+  /**
+   * Accepts only an empty list: the layer has no weights.
+   *
+   * @throws IllegalArgumentException if {@code weights} is null or not empty
+   */
+  @Override
+  public void setWeights(List<Tensor> weights) {
+    Checks.weights(NAME, weights);
+  }
+
+  /** None: an empty list. */
+  @Override
+  public List<Tensor> getGradients() {
+    return List.of();
+  }
+
+  /** E.g. {@code GaussianDropout[rate=0.2, noiseShape=(-1, 1, 4), seed=42]}. */
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder(NAME).append("[rate=").append(rate);
+    if (noiseShape != null) {
+      sb.append(", noiseShape=").append(Shapes.format(noiseShape));
+    }
+    if (seeded) {
+      sb.append(", seed=").append(seed);
+    }
+    return sb.append(']').toString();
+  }
+
+  /** The live noise of the last training forward, or null (for tests). */
+  double[] noise() {
+    Pass pass = last;
+    return pass == null ? null : pass.noise();
+  }
+
+  /** The training forwards that drew noise since the seed was set (for tests). */
+  long calls() {
+    return calls;
+  }
+
+  private DropoutKernels.Plan planFor(int[] shape, int[] noise) {
+    if (plan == null || !Shapes.same(planShape, shape)) {
+      plan = DropoutKernels.Plan.of(shape, noise);
+      planShape = shape;
+    }
+    return plan;
+  }
+}
