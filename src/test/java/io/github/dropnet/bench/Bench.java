@@ -1,5 +1,6 @@
 package io.github.dropnet.bench;
 
+import io.github.dropnet.Dropnet;
 import io.github.dropnet.data.FashionMnist;
 import io.github.dropnet.data.TrainTest;
 import java.io.IOException;
@@ -31,8 +32,9 @@ import java.util.Locale;
  * Each workload is warmed up (at least 5 iterations and 0.5 s), then timed in {@code repeats}
  * blocks of about 0.25 s each; a block's time divided by its iterations is one sample, and the
  * line reports the median, minimum and maximum sample in milliseconds per iteration (see
- * {@link Timer}). A workload is rebuilt, from the same seeds, for every thread count. The E
- * workloads time whole training epochs instead (see {@link EpochWorkloads}).
+ * {@link Timer}). A workload is rebuilt, from the same seeds, for every thread count, after
+ * {@link Dropnet#setThreads}; the thread count in force before the run is restored after it.
+ * The E workloads time whole training epochs instead (see {@link EpochWorkloads}).
  */
 public final class Bench {
 
@@ -180,10 +182,20 @@ public final class Bench {
    * {@code source}, loaded once, when the first E workload starts.
    */
   static void run(Options options, DataSource source, PrintStream out, PrintStream log) {
+    int threadsBefore = Dropnet.threads();
+    try {
+      runAll(options, source, out, log);
+    } finally {
+      Dropnet.setThreads(threadsBefore);
+    }
+  }
+
+  private static void runAll(Options options, DataSource source, PrintStream out,
+      PrintStream log) {
     TrainTest data = null;
     for (String name : options.workloads()) {
       for (int threads : options.threads()) {
-        setThreads(threads, log);
+        Dropnet.setThreads(threads);
         String label = name + " threads=" + threads;
         if (EpochWorkloads.has(name)) {
           if (data == null) {
@@ -247,14 +259,6 @@ public final class Bench {
               + " this workload takes %.2f times as long%n",
           label, copies, mb, c.medianMs(), 2 * copies * mb / c.medianMs(),
           r.medianMs() / c.medianMs());
-    }
-  }
-
-  /** Thread count for the library's kernels; the library has no such setting yet. */
-  private static void setThreads(int threads, PrintStream log) {
-    if (threads != 1) {
-      log.printf(Locale.ROOT,
-          "# threads=%d is reported only: the library has no thread setting yet%n", threads);
     }
   }
 }

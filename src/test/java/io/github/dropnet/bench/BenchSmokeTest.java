@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.dropnet.Dropnet;
 import io.github.dropnet.data.SyntheticImages;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -74,7 +75,9 @@ class BenchSmokeTest {
         .withSize(1).withTimer(QUICK);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream log = new ByteArrayOutputStream();
+    int threadsBefore = Dropnet.threads();
     Bench.run(o, print(out), print(log));
+    assertEquals(threadsBefore, Dropnet.threads(), "the thread count before the run is restored");
 
     String[] lines = out.toString(StandardCharsets.UTF_8).split("\n");
     String[] expected = {"D3 1", "D3 2", "L1 1", "L1 2"};

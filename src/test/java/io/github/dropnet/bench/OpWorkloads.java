@@ -17,8 +17,8 @@ import java.util.function.IntFunction;
 import java.util.function.Supplier;
 
 /**
- * The single-layer workloads of the reference table (D1-D3, L1-L5), built with the public layer API in
- * Keras layouts, with the shapes, configurations and timed bodies of the PyTorch side
+ * The single-layer workloads of the reference table (D1-D3, L1-L5), built with the public layer
+ * API in Keras layouts, with the shapes, configurations and timed bodies of the PyTorch side
  * ({@code torch_ops.py}).
  *
  * <p>Each builder takes the batch size (the first axis), so that a test can run a workload at a
