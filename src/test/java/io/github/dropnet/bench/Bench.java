@@ -83,6 +83,10 @@ public final class Bench {
   private Bench() {}
 
   public static void main(String[] args) {
+    if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+      System.err.println(USAGE);
+      return;
+    }
     Options options;
     try {
       options = parse(args);
@@ -114,9 +118,6 @@ public final class Bench {
     Path data = DEFAULT_DATA;
     for (int i = 0; i < args.length; i++) {
       String arg = args[i];
-      if (arg.equals("--help") || arg.equals("-h")) {
-        throw new IllegalArgumentException("help requested");
-      }
       if (i + 1 >= args.length) {
         throw new IllegalArgumentException(arg + " needs a value");
       }
@@ -255,7 +256,7 @@ public final class Bench {
       }, options.repeats());
       double mb = 8.0 * op.copyDoubles() / 1e6;
       log.printf(Locale.ROOT,
-          "# %s: %d x System.arraycopy of %.1f MB takes %.3f ms (%.1f GB/s read + write);"
+          "# %s: %d x System.arraycopy (one thread) of %.1f MB takes %.3f ms (%.1f GB/s read + write);"
               + " this workload takes %.2f times as long%n",
           label, copies, mb, c.medianMs(), 2 * copies * mb / c.medianMs(),
           r.medianMs() / c.medianMs());
