@@ -7,6 +7,7 @@ import io.github.dropnet.layers.DataFormat;
 import io.github.dropnet.layers.Dense;
 import io.github.dropnet.layers.Dropout;
 import io.github.dropnet.layers.Flatten;
+import io.github.dropnet.layers.KernelInitializer;
 import io.github.dropnet.layers.LSTM;
 import io.github.dropnet.layers.Layer;
 import io.github.dropnet.layers.MaxPool2D;
@@ -27,6 +28,9 @@ import java.util.Map;
 final class LayerCodecs {
   private static final Map<Class<?>, LayerCodec<?>> BY_CLASS = new LinkedHashMap<>();
   private static final Map<String, LayerCodec<?>> BY_TAG = new LinkedHashMap<>();
+
+  /** What a Dense or Conv2D without a stored kernelInitializer (an older file) was built with. */
+  static final KernelInitializer DEFAULT_KERNEL_INITIALIZER = KernelInitializer.GLOROT_UNIFORM;
 
   static {
     register(new DenseCodec());
@@ -80,6 +84,21 @@ final class LayerCodecs {
     return BY_TAG.keySet().toString();
   }
 
+  /**
+   * Writes the kernel initialiser of a Dense or Conv2D only when it is not the default: a field
+   * added after the first release, so models that keep the default stay readable by the readers
+   * released before it.
+   */
+  private static void putKernelInitializer(KernelInitializer k, LayerConfig c) {
+    if (k != DEFAULT_KERNEL_INITIALIZER) {
+      c.putEnum("kernelInitializer", k);
+    }
+  }
+
+  private static KernelInitializer kernelInitializer(LayerConfig c) throws IOException {
+    return c.optEnum("kernelInitializer", KernelInitializer.class, DEFAULT_KERNEL_INITIALIZER);
+  }
+
   // ---------------------------------------------------------------- codecs
 
   private static final class DenseCodec extends LayerCodec<Dense> {
@@ -92,13 +111,15 @@ final class LayerCodecs {
       c.putInt("units", l.units()).putEnum("activation", l.activation())
           .putBoolean("useBias", l.useBias());
       l.seed().ifPresent(s -> c.putLong("seed", s));
+      putKernelInitializer(l.kernelInitializer(), c);
     }
 
     @Override
     Dense create(LayerConfig c, Nested nested) throws IOException {
       Dense l = new Dense(c.getInt("units"))
           .activation(c.getEnum("activation", Activation.class))
-          .useBias(c.getBoolean("useBias"));
+          .useBias(c.getBoolean("useBias"))
+          .kernelInitializer(kernelInitializer(c));
       Long seed = c.optLong("seed");
       return seed == null ? l : l.seed(seed);
     }
@@ -122,6 +143,7 @@ final class LayerCodecs {
           .putEnum("padding", l.padding()).putEnum("dataFormat", l.dataFormat())
           .putEnum("activation", l.activation()).putBoolean("useBias", l.useBias());
       l.seed().ifPresent(s -> c.putLong("seed", s));
+      putKernelInitializer(l.kernelInitializer(), c);
     }
 
     @Override
@@ -135,7 +157,8 @@ final class LayerCodecs {
           .padding(c.getEnum("padding", Padding.class))
           .dataFormat(c.getEnum("dataFormat", DataFormat.class))
           .activation(c.getEnum("activation", Activation.class))
-          .useBias(c.getBoolean("useBias"));
+          .useBias(c.getBoolean("useBias"))
+          .kernelInitializer(kernelInitializer(c));
       Long seed = c.optLong("seed");
       return seed == null ? l : l.seed(seed);
     }
@@ -181,6 +204,7 @@ final class LayerCodecs {
       super("LSTM", LSTM.class);
     }
 
+    /** The rates only: their schedules are functions and are not saved (see ModelFile). */
     @Override
     void writeConfig(LSTM l, LayerConfig c) {
       c.putInt("units", l.units()).putBoolean("returnSequences", l.returnSequences())
@@ -253,6 +277,7 @@ final class LayerCodecs {
       super("Dropout", Dropout.class);
     }
 
+    /** The rate only: a rate schedule is a function and is not saved (see ModelFile). */
     @Override
     void writeConfig(Dropout l, LayerConfig c) {
       c.putDouble("rate", l.rate());
