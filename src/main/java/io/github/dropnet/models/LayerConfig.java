@@ -184,6 +184,17 @@ final class LayerConfig {
     return (List<LayerRecord>) get(name, LAYERS);
   }
 
+  /** Exactly {@code count} nested layer records (load side), for a wrapper of a fixed arity. */
+  List<LayerRecord> getRecords(String name, int count) throws IOException {
+    List<LayerRecord> records = getRecords(name);
+    if (records.size() != count) {
+      throw new IOException(
+          owner + ": configuration field '" + name + "' must hold " + count
+              + (count == 1 ? " layer" : " layers") + ", found " + records.size());
+    }
+    return records;
+  }
+
   private Object get(String name, byte type) throws IOException {
     Object v = values.get(name);
     if (v == null) {

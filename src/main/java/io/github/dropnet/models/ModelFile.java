@@ -105,6 +105,19 @@ import java.util.zip.CRC32C;
  *   <tr><td>{@code Sequential}</td>
  *       <td>layers L (a model nested as a layer; at most 32 deep)</td>
  *       <td>none of its own: each nested layer stores its weights</td></tr>
+ *   <tr><td>{@code GaussianDropout}</td>
+ *       <td>rate D, noiseShape? A (absent: the input's full shape), seed? J</td>
+ *       <td>none</td></tr>
+ *   <tr><td>{@code GaussianNoise}</td><td>stddev D, seed? J</td><td>none</td></tr>
+ *   <tr><td>{@code AlphaDropout}</td>
+ *       <td>rate D, noiseShape? A (absent: the input's full shape), seed? J</td>
+ *       <td>none</td></tr>
+ *   <tr><td>{@code DropBlock2D}</td>
+ *       <td>rate D, blockSize I, dataFormat S, seed? J</td><td>none</td></tr>
+ *   <tr><td>{@code DropConnect}</td>
+ *       <td>inner L (exactly one layer, a {@code Dense} or a {@code Conv2D}, nested as a
+ *       {@code Sequential}'s layers are), rate D, dropBias Z, seed? J</td>
+ *       <td>none of its own: the inner layer stores the weights</td></tr>
  * </table>
  * Enums are stored by constant name. A stored seed is restored with the layer's
  * {@code seed(long)}: the loaded layer's random stream (dropout masks) starts again from the

@@ -12,12 +12,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.github.dropnet.Tensor;
 import io.github.dropnet.layers.Activation;
 import io.github.dropnet.layers.ActivationLayer;
+import io.github.dropnet.layers.AlphaDropout;
 import io.github.dropnet.layers.Conv2D;
 import io.github.dropnet.layers.DataFormat;
 import io.github.dropnet.layers.Dense;
+import io.github.dropnet.layers.DropBlock2D;
 import io.github.dropnet.layers.DropConnect;
 import io.github.dropnet.layers.Dropout;
 import io.github.dropnet.layers.Flatten;
+import io.github.dropnet.layers.GaussianDropout;
+import io.github.dropnet.layers.GaussianNoise;
 import io.github.dropnet.layers.KernelInitializer;
 import io.github.dropnet.layers.LSTM;
 import io.github.dropnet.layers.Layer;
@@ -282,7 +286,50 @@ class ModelFileTest {
         Arguments.of("ActivationLayer", (Supplier<Layer>) () -> new ActivationLayer(
                 Activation.SOFTMAX),
             (Supplier<Layer>) () -> new ActivationLayer(Activation.LINEAR), Set.of(),
-            new int[] {-1, 5}));
+            new int[] {-1, 5}),
+        Arguments.of("GaussianDropout", (Supplier<Layer>) () -> new GaussianDropout(0.2, -1, 1, 4)
+                .seed(5).rateSchedule(RateSchedule.linear(0.2, 0.4, 6)),
+            (Supplier<Layer>) () -> new GaussianDropout(0.2), Set.of("rate", "stddev"),
+            new int[] {-1, 3, 4}),
+        Arguments.of("GaussianNoise", (Supplier<Layer>) () -> new GaussianNoise(0.3).seed(-2),
+            (Supplier<Layer>) () -> new GaussianNoise(0.3), Set.of("stddev"),
+            new int[] {-1, 3, 4}),
+        Arguments.of("AlphaDropout", (Supplier<Layer>) () -> new AlphaDropout(0.1, -1, 1, 5)
+                .seed(4).rateSchedule(RateSchedule.exponential(0.1, 0.5)),
+            (Supplier<Layer>) () -> new AlphaDropout(0.1), Set.of("rate"),
+            new int[] {-1, 3, 5}),
+        Arguments.of("DropBlock2D", (Supplier<Layer>) () -> new DropBlock2D(0.2, 3)
+                .dataFormat(DataFormat.CHANNELS_FIRST).seed(6)
+                .rateSchedule(RateSchedule.linear(0.0, 0.2, 6)),
+            (Supplier<Layer>) () -> new DropBlock2D(0.2, 3), Set.of("rate", "blockSize"),
+            new int[] {-1, 2, 6, 7}),
+        Arguments.of("DropConnect of a Dense", (Supplier<Layer>) () -> new DropConnect(
+                new Dense(4).activation(Activation.SELU)
+                    .kernelInitializer(KernelInitializer.LECUN_NORMAL).seed(2), 0.3)
+                .dropBias(true).seed(8).rateSchedule(RateSchedule.linear(0.3, 0.1, 6)),
+            (Supplier<Layer>) () -> new DropConnect(new Dense(4), 0.3), Set.of("rate"),
+            new int[] {-1, 5}),
+        Arguments.of("DropConnect of a Conv2D", (Supplier<Layer>) () -> new DropConnect(
+                new Conv2D(2, 2, 3).padding(Padding.SAME).dataFormat(DataFormat.CHANNELS_FIRST)
+                    .kernelInitializer(KernelInitializer.HE_UNIFORM).seed(3), 0.5)
+                .dropBias(true).seed(-1).rateSchedule(RateSchedule.step(0.5, 0.5, 2)),
+            (Supplier<Layer>) () -> new DropConnect(new Conv2D(2, 2, 3), 0.5), Set.of("rate"),
+            new int[] {-1, 2, 5, 6}),
+        Arguments.of("Sequential of the dropout family", (Supplier<Layer>) () -> new Sequential(
+                new GaussianNoise(0.1).seed(1),
+                new DropConnect(new Conv2D(3, 3, 3).padding(Padding.SAME)
+                    .kernelInitializer(KernelInitializer.HE_NORMAL).seed(2), 0.2).seed(3)
+                    .rateSchedule(RateSchedule.linear(0.2, 0.4, 6)),
+                new DropBlock2D(0.2, 2).seed(4).rateSchedule(RateSchedule.linear(0.0, 0.2, 6)),
+                new Flatten(),
+                new GaussianDropout(0.3).seed(5),
+                new DropConnect(new Dense(8).activation(Activation.SELU)
+                    .kernelInitializer(KernelInitializer.LECUN_NORMAL).seed(6), 0.25)
+                    .dropBias(true).seed(7),
+                new AlphaDropout(0.1).seed(8).rateSchedule(RateSchedule.exponential(0.1, 0.5)),
+                new Dropout(0.2).seed(9),
+                new Dense(3).activation(Activation.SOFTMAX).seed(10)),
+            (Supplier<Layer>) Sequential::new, Set.of(), new int[] {-1, 6, 6, 2}));
   }
 
   @ParameterizedTest(name = "{0}")
@@ -448,7 +495,9 @@ class ModelFileTest {
   @Test
   void unbuiltLayersSaveTheirConfigurationOnly() throws IOException {
     Layer[] layers = {new Dense(4).activation(Activation.RELU).seed(1), new LSTM(2).seed(3),
-        new Flatten()};
+        new Flatten(), new DropConnect(new Conv2D(2, 3, 3)
+            .kernelInitializer(KernelInitializer.LECUN_UNIFORM).seed(4), 0.2).dropBias(true),
+        new DropBlock2D(0.1, 5).seed(5), new GaussianNoise(0.5)};
     ModelFile.Loaded loaded = ModelFile.read(save(null, layers));
     assertNull(loaded.inputShape());
     for (int i = 0; i < layers.length; i++) {
@@ -472,6 +521,17 @@ class ModelFileTest {
     Layer[] layers = built(shape, new LSTM(2).returnSequences(true), new Dropout(0.5),
         new Dense(2));
     for (Layer copy : ModelFile.read(save(shape, layers)).layers()) {
+      assertEquals("OptionalLong.empty", configuration(copy).get("seed"), copy.toString());
+    }
+  }
+
+  @Test
+  void newLayersLoadUnseededWhenUnseeded() throws IOException {
+    int[] image = {-1, 4, 4, 2};
+    Layer[] layers = built(image, new GaussianNoise(0.2), new DropBlock2D(0.1, 2),
+        new DropConnect(new Conv2D(2, 2, 2), 0.5), new GaussianDropout(0.2),
+        new AlphaDropout(0.1), new DropConnect(new Dense(2), 0.5));
+    for (Layer copy : ModelFile.read(save(image, layers)).layers()) {
       assertEquals("OptionalLong.empty", configuration(copy).get("seed"), copy.toString());
     }
   }
@@ -616,6 +676,47 @@ class ModelFileTest {
       return true;
     }
     return false;
+  }
+
+  /** A DropConnect record around the given inner records, for input shape (-1, 2). */
+  private static byte[] dropConnectFile(int innerCount, Raw inner, int ownWeights) {
+    Raw raw = new Raw().u1(1).ints(-1, 2).i32(1).string("DropConnect").u2(3)
+        .field("inner", 'L').i32(innerCount).raw(inner.bytes())
+        .field("rate", 'D').f64(0.5).field("dropBias", 'Z').u1(0)
+        .u2(ownWeights);
+    for (int i = 0; i < ownWeights; i++) {
+      raw.ints(1).f64(0);
+    }
+    return ModelBytes.frame(1, raw.i32(0).bytes());
+  }
+
+  /** A Dense(2) record with its weights, for input (-1, 2). */
+  private static Raw denseRecord() {
+    return new Raw().string("Dense").u2(3).raw(denseFields(2).bytes())
+        .u2(2).ints(2, 2).f64(1).f64(2).f64(3).f64(4).ints(2).f64(0).f64(0);
+  }
+
+  @Test
+  void dropConnectLoadsOneDenseOrConv2DAndRefusesAnythingElse() throws IOException {
+    DropConnect ok = (DropConnect) ModelBytes.read(dropConnectFile(1, denseRecord(), 0))
+        .layers().get(0);
+    assertInstanceOf(Dense.class, ok.inner());
+    assertEquals(0.5, ok.rate());
+    Tensor y = ok.forward(Tensor.of(new double[] {1, 1}, 1, 2), false);
+    assertArrayEquals(new double[] {4, 6}, y.toArray());
+
+    Raw two = new Raw().raw(denseRecord().bytes()).raw(denseRecord().bytes());
+    assertMessage(refused(dropConnectFile(2, two, 0)),
+        "layer 0 (DropConnect): configuration field 'inner' must hold 1 layer, found 2");
+    assertMessage(refused(dropConnectFile(0, new Raw(), 0)),
+        "configuration field 'inner' must hold 1 layer, found 0");
+    Raw flatten = new Raw().string("Flatten").u2(0).u2(0);
+    IOException wrong = refused(dropConnectFile(1, flatten, 0));
+    assertMessage(wrong, "layer 0 (DropConnect): invalid configuration",
+        "supports Dense and Conv2D layers, received Flatten");
+    assertInstanceOf(IllegalArgumentException.class, wrong.getCause());
+    assertMessage(refused(dropConnectFile(1, denseRecord(), 2)),
+        "layer 0 (DropConnect): holds 2 weights of its own");
   }
 
   // ================================================================ atomic saves
