@@ -41,6 +41,8 @@ public final class Dropnet {
   /**
    * The number of threads the kernels may use, the calling thread included. Defaults to
    * {@link Runtime#availableProcessors()}.
+   *
+   * @return the number of threads, at least 1
    */
   public static int threads() {
     return threads;

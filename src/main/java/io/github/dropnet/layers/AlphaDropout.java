@@ -107,6 +107,7 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
   /**
    * Alpha dropout of the given rate, with a mask over the input's full shape.
    *
+   * @param rate the fraction of units dropped in training, in [0, 1)
    * @throws IllegalArgumentException if the rate is outside [0, 1) or NaN
    */
   public AlphaDropout(double rate) {
@@ -116,6 +117,7 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
   /**
    * Alpha dropout whose mask is drawn at {@code noiseShape} and broadcast over the input.
    *
+   * @param rate the fraction of units dropped in training, in [0, 1)
    * @param noiseShape of the input's rank: each entry -1, 1 or the input's size; {@code null}
    *     for the input's full shape
    * @throws IllegalArgumentException if the rate is outside [0, 1) or NaN, or a noise shape entry
@@ -129,6 +131,8 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
   /**
    * The affine scale {@code a = ((1 - rate) * (1 + rate * alpha'^2))^(-1/2)} of a rate.
    *
+   * @param rate the drop rate, in [0, 1)
+   * @return the scale {@code a}
    * @throws IllegalArgumentException if the rate is outside [0, 1)
    */
   public static double scale(double rate) {
@@ -139,6 +143,8 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
   /**
    * The affine shift {@code b = -a * alpha' * rate} of a rate.
    *
+   * @param rate the drop rate, in [0, 1)
+   * @return the shift {@code b}
    * @throws IllegalArgumentException if the rate is outside [0, 1)
    */
   public static double shift(double rate) {
@@ -148,6 +154,7 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
   /**
    * Seeds the mask stream.
    *
+   * @param seed the seed of the mask stream
    * @return this layer
    * @throws IllegalStateException if the layer is already built
    */
@@ -161,6 +168,7 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
    * Makes the rate follow {@code schedule}: {@code schedule.valueAt(0, 0)} at once, then its value
    * at each {@link #onSchedule}. A forward and its backward use the same rate.
    *
+   * @param schedule the rate by epoch and step
    * @return this layer
    * @throws IllegalArgumentException if {@code schedule} is null or its value at (0, 0) is not in
    *     [0, 1)
@@ -190,22 +198,22 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
     this.calls = 0;
   }
 
-  /** The fraction of units dropped in training, in [0, 1). */
+  /** {@return the fraction of units dropped in training, in [0, 1)} */
   public double rate() {
     return rate;
   }
 
-  /** A copy of the noise shape as given, or {@code null} for the input's full shape. */
+  /** {@return a copy of the noise shape as given, or {@code null} for the input's full shape} */
   public int[] noiseShape() {
     return noiseShape == null ? null : noiseShape.clone();
   }
 
-  /** The seed, or empty for an unseeded layer. */
+  /** {@return the seed, or empty for an unseeded layer} */
   public OptionalLong seed() {
     return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
   }
 
-  /** The rate schedule, or empty for a fixed rate. */
+  /** {@return the rate schedule, or empty for a fixed rate} */
   public Optional<RateSchedule> rateSchedule() {
     return Optional.ofNullable(rateSchedule);
   }

@@ -228,6 +228,7 @@ public final class Conv2D implements Layer {
   /**
    * Chooses the kernel initialiser (default {@link KernelInitializer#GLOROT_UNIFORM}, as Keras).
    *
+   * @param initializer the initialiser of the kernel
    * @return this layer
    * @throws IllegalArgumentException if {@code initializer} is null
    * @throws IllegalStateException if the layer is already built
@@ -238,7 +239,7 @@ public final class Conv2D implements Layer {
     return this;
   }
 
-  /** The kernel initialiser. */
+  /** {@return the kernel initialiser} */
   public KernelInitializer kernelInitializer() {
     return kernelInitializer;
   }

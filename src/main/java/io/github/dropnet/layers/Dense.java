@@ -108,6 +108,7 @@ public final class Dense implements Layer {
   /**
    * Chooses the kernel initialiser (default {@link KernelInitializer#GLOROT_UNIFORM}, as Keras).
    *
+   * @param initializer the initialiser of the kernel
    * @return this layer
    * @throws IllegalArgumentException if {@code initializer} is null
    * @throws IllegalStateException if the layer is already built
@@ -118,7 +119,7 @@ public final class Dense implements Layer {
     return this;
   }
 
-  /** The kernel initialiser. */
+  /** {@return the kernel initialiser} */
   public KernelInitializer kernelInitializer() {
     return kernelInitializer;
   }

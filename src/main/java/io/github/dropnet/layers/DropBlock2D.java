@@ -108,6 +108,8 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
   /**
    * DropBlock with the given target drop rate and block side.
    *
+   * @param rate the target fraction of units dropped in training, in [0, 1]
+   * @param blockSize the side of the square blocks, {@code > 0}
    * @throws IllegalArgumentException if the rate is outside [0, 1] or NaN, or
    *     {@code blockSize <= 0}
    */
@@ -119,6 +121,7 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
   /**
    * Sets the data format (default {@link DataFormat#CHANNELS_LAST}).
    *
+   * @param format where the channels are in the input
    * @return this layer
    * @throws IllegalArgumentException if {@code format} is null
    * @throws IllegalStateException if the layer is already built
@@ -132,6 +135,7 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
   /**
    * Seeds the block stream.
    *
+   * @param seed the seed of the block stream
    * @return this layer
    * @throws IllegalStateException if the layer is already built
    */
@@ -145,6 +149,7 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
    * Makes the rate follow {@code schedule}: {@code schedule.valueAt(0, 0)} at once, then its value
    * at each {@link #onSchedule}.
    *
+   * @param schedule the rate by epoch and step
    * @return this layer
    * @throws IllegalArgumentException if {@code schedule} is null or its value at (0, 0) is not in
    *     [0, 1]
@@ -174,27 +179,27 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
     this.calls = 0;
   }
 
-  /** The target fraction of units dropped in training. */
+  /** {@return the target fraction of units dropped in training} */
   public double rate() {
     return rate;
   }
 
-  /** The block side as given (before clipping to the maps). */
+  /** {@return the block side as given (before clipping to the maps)} */
   public int blockSize() {
     return blockSize;
   }
 
-  /** The data format. */
+  /** {@return the data format} */
   public DataFormat dataFormat() {
     return dataFormat;
   }
 
-  /** The seed, or empty for an unseeded layer. */
+  /** {@return the seed, or empty for an unseeded layer} */
   public OptionalLong seed() {
     return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
   }
 
-  /** The rate schedule, or empty for a fixed rate. */
+  /** {@return the rate schedule, or empty for a fixed rate} */
   public Optional<RateSchedule> rateSchedule() {
     return Optional.ofNullable(rateSchedule);
   }

@@ -136,6 +136,7 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
    * Whether bias entries are dropped too (default false, as Wan et al. and Deeplearning4j's
    * default). No effect on a wrapped layer without a bias.
    *
+   * @param dropBias true to drop bias entries as well as kernel entries
    * @return this layer
    * @throws IllegalStateException if the layer is already built
    */
@@ -148,6 +149,7 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
   /**
    * Seeds the mask stream.
    *
+   * @param seed the seed of the mask stream
    * @return this layer
    * @throws IllegalStateException if the layer is already built
    */
@@ -161,6 +163,7 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
    * Makes the rate follow {@code schedule}: {@code schedule.valueAt(0, 0)} at once, then its value
    * at each {@link #onSchedule}. A forward and its backward use the same masks and scale.
    *
+   * @param schedule the rate by epoch and step
    * @return this layer
    * @throws IllegalArgumentException if {@code schedule} is null or its value at (0, 0) is not in
    *     [0, 1]
@@ -190,27 +193,27 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
     this.calls = 0;
   }
 
-  /** The wrapped layer. */
+  /** {@return the wrapped layer} */
   public Layer inner() {
     return inner;
   }
 
-  /** The fraction of weights dropped in training. */
+  /** {@return the fraction of weights dropped in training} */
   public double rate() {
     return rate;
   }
 
-  /** Whether bias entries are dropped too. */
+  /** {@return whether bias entries are dropped too} */
   public boolean dropBias() {
     return dropBias;
   }
 
-  /** The seed, or empty for an unseeded layer. */
+  /** {@return the seed, or empty for an unseeded layer} */
   public OptionalLong seed() {
     return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
   }
 
-  /** The rate schedule, or empty for a fixed rate. */
+  /** {@return the rate schedule, or empty for a fixed rate} */
   public Optional<RateSchedule> rateSchedule() {
     return Optional.ofNullable(rateSchedule);
   }

@@ -343,6 +343,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
    * {@link #onSchedule} (which {@code io.github.dropnet.models.RateScheduler} calls during a fit).
    * A forward and its backward use the same rate, even if the rate changes in between.
    *
+   * @param schedule the rate by epoch and step
    * @return this layer
    * @throws IllegalArgumentException if {@code schedule} is null or its value at (0, 0) is not a
    *     rate in [0, 1]
@@ -356,7 +357,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
     return this;
   }
 
-  /** The rate schedule, or empty for a fixed rate. */
+  /** {@return the rate schedule, or empty for a fixed rate} */
   public java.util.Optional<RateSchedule> rateSchedule() {
     return java.util.Optional.ofNullable(rateSchedule);
   }

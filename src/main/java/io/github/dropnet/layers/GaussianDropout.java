@@ -126,6 +126,7 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
   /**
    * Seeds the noise stream.
    *
+   * @param seed the seed of the noise stream
    * @return this layer
    * @throws IllegalStateException if the layer is already built
    */
@@ -140,6 +141,7 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
    * at each {@link #onSchedule}. A forward and its backward use the same noise whatever happens
    * to the rate in between.
    *
+   * @param schedule the rate by epoch and step
    * @return this layer
    * @throws IllegalArgumentException if {@code schedule} is null or its value at (0, 0) is not in
    *     [0, 1)
@@ -169,27 +171,27 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
     this.calls = 0;
   }
 
-  /** The rate, in [0, 1): the constructor's, or the schedule's at the last update. */
+  /** {@return the rate, in [0, 1): the constructor's, or the schedule's at the last update} */
   public double rate() {
     return rate;
   }
 
-  /** The noise's standard deviation, {@code sqrt(rate / (1 - rate))}. */
+  /** {@return the noise's standard deviation, {@code sqrt(rate / (1 - rate))}} */
   public double stddev() {
     return Math.sqrt(rate / (1.0 - rate));
   }
 
-  /** A copy of the noise shape as given, or {@code null} for the input's full shape. */
+  /** {@return a copy of the noise shape as given, or {@code null} for the input's full shape} */
   public int[] noiseShape() {
     return noiseShape == null ? null : noiseShape.clone();
   }
 
-  /** The seed, or empty for an unseeded layer. */
+  /** {@return the seed, or empty for an unseeded layer} */
   public OptionalLong seed() {
     return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
   }
 
-  /** The rate schedule, or empty for a fixed rate. */
+  /** {@return the rate schedule, or empty for a fixed rate} */
   public Optional<RateSchedule> rateSchedule() {
     return Optional.ofNullable(rateSchedule);
   }

@@ -71,6 +71,7 @@ public final class GaussianNoise implements Layer, Stochastic {
   /**
    * Additive Gaussian noise of standard deviation {@code stddev}.
    *
+   * @param stddev the standard deviation of the noise, finite and {@code >= 0}
    * @throws IllegalArgumentException if {@code stddev} is negative, infinite or NaN
    */
   public GaussianNoise(double stddev) {
@@ -80,6 +81,7 @@ public final class GaussianNoise implements Layer, Stochastic {
   /**
    * Seeds the noise stream.
    *
+   * @param seed the seed of the noise stream
    * @return this layer
    * @throws IllegalStateException if the layer is already built
    */
@@ -97,12 +99,12 @@ public final class GaussianNoise implements Layer, Stochastic {
     this.calls = 0;
   }
 
-  /** The noise's standard deviation. */
+  /** {@return the noise's standard deviation} */
   public double stddev() {
     return stddev;
   }
 
-  /** The seed, or empty for an unseeded layer. */
+  /** {@return the seed, or empty for an unseeded layer} */
   public OptionalLong seed() {
     return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
   }

@@ -37,11 +37,17 @@ import java.util.random.RandomGenerator;
  * threads.
  */
 public enum KernelInitializer {
+  /** Keras' glorot_uniform, the default: uniform, variance {@code 2 / (fanIn + fanOut)}. */
   GLOROT_UNIFORM,
+  /** Keras' glorot_normal: truncated normal, variance {@code 2 / (fanIn + fanOut)}. */
   GLOROT_NORMAL,
+  /** Keras' he_uniform: uniform, variance {@code 2 / fanIn}. */
   HE_UNIFORM,
+  /** Keras' he_normal: truncated normal, variance {@code 2 / fanIn}. */
   HE_NORMAL,
+  /** Keras' lecun_uniform: uniform, variance {@code 1 / fanIn}. */
   LECUN_UNIFORM,
+  /** Keras' lecun_normal: truncated normal, variance {@code 1 / fanIn}; for SELU networks. */
   LECUN_NORMAL;
 
   /** The standard deviation of a unit normal truncated at +-2. */
@@ -50,6 +56,10 @@ public enum KernelInitializer {
   /**
    * Fills {@code w} (modified), a kernel of the given fans, in row-major order.
    *
+   * @param w the kernel to fill (modified)
+   * @param fanIn the kernel's fan-in, {@code > 0}
+   * @param fanOut the kernel's fan-out, {@code > 0}
+   * @param rng the generator to draw from
    * @throws IllegalArgumentException if a fan is not positive
    */
   public void fill(double[] w, int fanIn, int fanOut, RandomGenerator rng) {

@@ -40,12 +40,20 @@ import java.util.function.IntToDoubleFunction;
 @FunctionalInterface
 public interface RateSchedule {
 
-  /** The value at training epoch {@code epoch} and global step {@code step}, both from 0. */
+  /**
+   * The value at training epoch {@code epoch} and global step {@code step}, both from 0.
+   *
+   * @param epoch the training epoch, from 0
+   * @param step the global step, from 0
+   * @return the value
+   */
   double valueAt(int epoch, long step);
 
   /**
    * The same value at every epoch and step.
    *
+   * @param value the value, finite
+   * @return the constant schedule
    * @throws IllegalArgumentException if {@code value} is not finite
    */
   static RateSchedule constant(double value) {
@@ -55,6 +63,10 @@ public interface RateSchedule {
   /**
    * From {@code from} at epoch 0 to {@code to} at epoch {@code epochs}, linearly, then {@code to}.
    *
+   * @param from the value at epoch 0
+   * @param to the value from epoch {@code epochs} on
+   * @param epochs the length of the ramp in epochs, {@code > 0}
+   * @return the schedule
    * @throws IllegalArgumentException if a value is not finite or {@code epochs <= 0}
    */
   static RateSchedule linear(double from, double to, int epochs) {
@@ -66,6 +78,10 @@ public interface RateSchedule {
   /**
    * From {@code from} at step 0 to {@code to} at step {@code steps}, linearly, then {@code to}.
    *
+   * @param from the value at step 0
+   * @param to the value from step {@code steps} on
+   * @param steps the length of the ramp in steps, {@code > 0}
+   * @return the schedule
    * @throws IllegalArgumentException if a value is not finite or {@code steps <= 0}
    */
   static RateSchedule linearSteps(double from, double to, long steps) {
@@ -78,6 +94,10 @@ public interface RateSchedule {
   /**
    * {@code initial}, multiplied by {@code factor} every {@code everyEpochs} epochs.
    *
+   * @param initial the value at epoch 0
+   * @param factor the factor applied every {@code everyEpochs} epochs
+   * @param everyEpochs the epochs between two multiplications, {@code > 0}
+   * @return the schedule
    * @throws IllegalArgumentException if a value is not finite or {@code everyEpochs <= 0}
    */
   static RateSchedule step(double initial, double factor, int everyEpochs) {
@@ -90,6 +110,9 @@ public interface RateSchedule {
   /**
    * {@code initial * decay^epoch}.
    *
+   * @param initial the value at epoch 0
+   * @param decay the factor applied per epoch
+   * @return the schedule
    * @throws IllegalArgumentException if a value is not finite
    */
   static RateSchedule exponential(double initial, double decay) {
@@ -101,6 +124,8 @@ public interface RateSchedule {
   /**
    * A schedule by epoch only, {@code f(epoch)}.
    *
+   * @param f the value by epoch
+   * @return the schedule
    * @throws IllegalArgumentException if {@code f} is null
    */
   static RateSchedule byEpoch(IntToDoubleFunction f) {

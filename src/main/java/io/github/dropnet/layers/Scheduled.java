@@ -17,6 +17,8 @@ public interface Scheduled {
    * Sets the scheduled values to those of training epoch {@code epoch} (from 0), global step
    * {@code step} (the number of batches trained since the start of training, from 0).
    *
+   * @param epoch the training epoch, from 0
+   * @param step the global step: the batches trained since the start of training, from 0
    * @throws IllegalArgumentException if a schedule gives a value the layer does not accept (the
    *     layer is then unchanged), or {@code epoch} or {@code step} is negative
    */

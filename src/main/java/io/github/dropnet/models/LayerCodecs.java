@@ -2,11 +2,17 @@ package io.github.dropnet.models;
 
 import io.github.dropnet.layers.Activation;
 import io.github.dropnet.layers.ActivationLayer;
+import io.github.dropnet.layers.AlphaDropout;
 import io.github.dropnet.layers.Conv2D;
 import io.github.dropnet.layers.DataFormat;
 import io.github.dropnet.layers.Dense;
+import io.github.dropnet.layers.DropBlock2D;
+import io.github.dropnet.layers.DropConnect;
 import io.github.dropnet.layers.Dropout;
 import io.github.dropnet.layers.Flatten;
+import io.github.dropnet.layers.GaussianDropout;
+import io.github.dropnet.layers.GaussianNoise;
+import io.github.dropnet.layers.KernelInitializer;
 import io.github.dropnet.layers.LSTM;
 import io.github.dropnet.layers.Layer;
 import io.github.dropnet.layers.MaxPool2D;
@@ -28,6 +34,9 @@ final class LayerCodecs {
   private static final Map<Class<?>, LayerCodec<?>> BY_CLASS = new LinkedHashMap<>();
   private static final Map<String, LayerCodec<?>> BY_TAG = new LinkedHashMap<>();
 
+  /** What a Dense or Conv2D without a stored kernelInitializer (an older file) was built with. */
+  static final KernelInitializer DEFAULT_KERNEL_INITIALIZER = KernelInitializer.GLOROT_UNIFORM;
+
   static {
     register(new DenseCodec());
     register(new Conv2DCodec());
@@ -37,6 +46,11 @@ final class LayerCodecs {
     register(new ActivationCodec());
     register(new DropoutCodec());
     register(new SequentialCodec());
+    register(new GaussianDropoutCodec());
+    register(new GaussianNoiseCodec());
+    register(new AlphaDropoutCodec());
+    register(new DropBlock2DCodec());
+    register(new DropConnectCodec());
   }
 
   private LayerCodecs() {}
@@ -80,6 +94,21 @@ final class LayerCodecs {
     return BY_TAG.keySet().toString();
   }
 
+  /**
+   * Writes the kernel initialiser of a Dense or Conv2D only when it is not the default: a field
+   * added after the first release, so models that keep the default stay readable by the readers
+   * released before it.
+   */
+  private static void putKernelInitializer(KernelInitializer k, LayerConfig c) {
+    if (k != DEFAULT_KERNEL_INITIALIZER) {
+      c.putEnum("kernelInitializer", k);
+    }
+  }
+
+  private static KernelInitializer kernelInitializer(LayerConfig c) throws IOException {
+    return c.optEnum("kernelInitializer", KernelInitializer.class, DEFAULT_KERNEL_INITIALIZER);
+  }
+
   // ---------------------------------------------------------------- codecs
 
   private static final class DenseCodec extends LayerCodec<Dense> {
@@ -92,13 +121,15 @@ final class LayerCodecs {
       c.putInt("units", l.units()).putEnum("activation", l.activation())
           .putBoolean("useBias", l.useBias());
       l.seed().ifPresent(s -> c.putLong("seed", s));
+      putKernelInitializer(l.kernelInitializer(), c);
     }
 
     @Override
     Dense create(LayerConfig c, Nested nested) throws IOException {
       Dense l = new Dense(c.getInt("units"))
           .activation(c.getEnum("activation", Activation.class))
-          .useBias(c.getBoolean("useBias"));
+          .useBias(c.getBoolean("useBias"))
+          .kernelInitializer(kernelInitializer(c));
       Long seed = c.optLong("seed");
       return seed == null ? l : l.seed(seed);
     }
@@ -122,6 +153,7 @@ final class LayerCodecs {
           .putEnum("padding", l.padding()).putEnum("dataFormat", l.dataFormat())
           .putEnum("activation", l.activation()).putBoolean("useBias", l.useBias());
       l.seed().ifPresent(s -> c.putLong("seed", s));
+      putKernelInitializer(l.kernelInitializer(), c);
     }
 
     @Override
@@ -135,7 +167,8 @@ final class LayerCodecs {
           .padding(c.getEnum("padding", Padding.class))
           .dataFormat(c.getEnum("dataFormat", DataFormat.class))
           .activation(c.getEnum("activation", Activation.class))
-          .useBias(c.getBoolean("useBias"));
+          .useBias(c.getBoolean("useBias"))
+          .kernelInitializer(kernelInitializer(c));
       Long seed = c.optLong("seed");
       return seed == null ? l : l.seed(seed);
     }
@@ -181,6 +214,7 @@ final class LayerCodecs {
       super("LSTM", LSTM.class);
     }
 
+    /** The rates only: their schedules are functions and are not saved (see ModelFile). */
     @Override
     void writeConfig(LSTM l, LayerConfig c) {
       c.putInt("units", l.units()).putBoolean("returnSequences", l.returnSequences())
@@ -253,6 +287,7 @@ final class LayerCodecs {
       super("Dropout", Dropout.class);
     }
 
+    /** The rate only: a rate schedule is a function and is not saved (see ModelFile). */
     @Override
     void writeConfig(Dropout l, LayerConfig c) {
       c.putDouble("rate", l.rate());
@@ -309,6 +344,163 @@ final class LayerCodecs {
     @Override
     List<Layer> children(Sequential l) {
       return l.layers();
+    }
+  }
+
+  private static final class GaussianDropoutCodec extends LayerCodec<GaussianDropout> {
+    GaussianDropoutCodec() {
+      super("GaussianDropout", GaussianDropout.class);
+    }
+
+    /** The rate only: a rate schedule is a function and is not saved (see ModelFile). */
+    @Override
+    void writeConfig(GaussianDropout l, LayerConfig c) {
+      c.putDouble("rate", l.rate());
+      int[] noiseShape = l.noiseShape();
+      if (noiseShape != null) {
+        c.putInts("noiseShape", noiseShape);
+      }
+      l.seed().ifPresent(s -> c.putLong("seed", s));
+    }
+
+    @Override
+    GaussianDropout create(LayerConfig c, Nested nested) throws IOException {
+      double rate = c.getDouble("rate");
+      int[] noiseShape = c.optInts("noiseShape");
+      GaussianDropout l = noiseShape == null
+          ? new GaussianDropout(rate) : new GaussianDropout(rate, noiseShape);
+      Long seed = c.optLong("seed");
+      return seed == null ? l : l.seed(seed);
+    }
+
+    @Override
+    int[][] weightShapes(GaussianDropout l, int[] in) {
+      return new int[0][];
+    }
+  }
+
+  private static final class GaussianNoiseCodec extends LayerCodec<GaussianNoise> {
+    GaussianNoiseCodec() {
+      super("GaussianNoise", GaussianNoise.class);
+    }
+
+    @Override
+    void writeConfig(GaussianNoise l, LayerConfig c) {
+      c.putDouble("stddev", l.stddev());
+      l.seed().ifPresent(s -> c.putLong("seed", s));
+    }
+
+    @Override
+    GaussianNoise create(LayerConfig c, Nested nested) throws IOException {
+      GaussianNoise l = new GaussianNoise(c.getDouble("stddev"));
+      Long seed = c.optLong("seed");
+      return seed == null ? l : l.seed(seed);
+    }
+
+    @Override
+    int[][] weightShapes(GaussianNoise l, int[] in) {
+      return new int[0][];
+    }
+  }
+
+  private static final class AlphaDropoutCodec extends LayerCodec<AlphaDropout> {
+    AlphaDropoutCodec() {
+      super("AlphaDropout", AlphaDropout.class);
+    }
+
+    /** The rate only: a rate schedule is a function and is not saved (see ModelFile). */
+    @Override
+    void writeConfig(AlphaDropout l, LayerConfig c) {
+      c.putDouble("rate", l.rate());
+      int[] noiseShape = l.noiseShape();
+      if (noiseShape != null) {
+        c.putInts("noiseShape", noiseShape);
+      }
+      l.seed().ifPresent(s -> c.putLong("seed", s));
+    }
+
+    @Override
+    AlphaDropout create(LayerConfig c, Nested nested) throws IOException {
+      double rate = c.getDouble("rate");
+      int[] noiseShape = c.optInts("noiseShape");
+      AlphaDropout l = noiseShape == null
+          ? new AlphaDropout(rate) : new AlphaDropout(rate, noiseShape);
+      Long seed = c.optLong("seed");
+      return seed == null ? l : l.seed(seed);
+    }
+
+    @Override
+    int[][] weightShapes(AlphaDropout l, int[] in) {
+      return new int[0][];
+    }
+  }
+
+  private static final class DropBlock2DCodec extends LayerCodec<DropBlock2D> {
+    DropBlock2DCodec() {
+      super("DropBlock2D", DropBlock2D.class);
+    }
+
+    /** The rate only: a rate schedule is a function and is not saved (see ModelFile). */
+    @Override
+    void writeConfig(DropBlock2D l, LayerConfig c) {
+      c.putDouble("rate", l.rate()).putInt("blockSize", l.blockSize())
+          .putEnum("dataFormat", l.dataFormat());
+      l.seed().ifPresent(s -> c.putLong("seed", s));
+    }
+
+    @Override
+    DropBlock2D create(LayerConfig c, Nested nested) throws IOException {
+      DropBlock2D l = new DropBlock2D(c.getDouble("rate"), c.getInt("blockSize"))
+          .dataFormat(c.getEnum("dataFormat", DataFormat.class));
+      Long seed = c.optLong("seed");
+      return seed == null ? l : l.seed(seed);
+    }
+
+    @Override
+    int[][] weightShapes(DropBlock2D l, int[] in) {
+      return new int[0][];
+    }
+  }
+
+  /**
+   * A wrapper: its one inner layer (a Dense or a Conv2D) is nested as a Sequential's layers are,
+   * with its own configuration and the weights, which are the wrapper's.
+   */
+  private static final class DropConnectCodec extends LayerCodec<DropConnect> {
+    DropConnectCodec() {
+      super("DropConnect", DropConnect.class);
+    }
+
+    /** The rate only: a rate schedule is a function and is not saved (see ModelFile). */
+    @Override
+    void writeConfig(DropConnect l, LayerConfig c) {
+      c.putLayers("inner", List.of(l.inner())).putDouble("rate", l.rate())
+          .putBoolean("dropBias", l.dropBias());
+      l.seed().ifPresent(s -> c.putLong("seed", s));
+    }
+
+    @Override
+    DropConnect create(LayerConfig c, Nested nested) throws IOException {
+      List<Layer> inner = nested.layers(c.getRecords("inner", 1));
+      DropConnect l = new DropConnect(inner.get(0), c.getDouble("rate"))
+          .dropBias(c.getBoolean("dropBias"));
+      Long seed = c.optLong("seed");
+      return seed == null ? l : l.seed(seed);
+    }
+
+    @Override
+    int[][] weightShapes(DropConnect l, int[] in) {
+      throw new UnsupportedOperationException("a container: its inner layer holds the weights");
+    }
+
+    @Override
+    boolean container() {
+      return true;
+    }
+
+    @Override
+    List<Layer> children(DropConnect l) {
+      return List.of(l.inner());
     }
   }
 }

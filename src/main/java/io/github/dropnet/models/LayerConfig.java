@@ -27,7 +27,8 @@ import java.util.Set;
  * <p>When loading, every getter checks the type and marks the field as used; a missing field, a
  * field of another type and (through {@link #requireAllUsed}) a field the codec does not know are
  * refused with an {@link IOException}. An optional field is one a writer leaves out when it has no
- * value (an unset seed).
+ * value (an unset seed), or, for a field added after the first release, when it holds its default
+ * (so that older readers still load models that do not use it).
  *
  * <p>Not thread-safe: one instance belongs to one save or one load.
  */
@@ -169,10 +170,29 @@ final class LayerConfig {
             + Arrays.toString(type.getEnumConstants()));
   }
 
+  /**
+   * An enum constant stored by name, or {@code absent} when the field is missing: for a field added
+   * after the first release, which older files do not have.
+   */
+  <E extends Enum<E>> E optEnum(String name, Class<E> type, E absent) throws IOException {
+    return has(name) ? getEnum(name, type) : absent;
+  }
+
   /** Nested layer records (load side). */
   @SuppressWarnings("unchecked")
   List<LayerRecord> getRecords(String name) throws IOException {
     return (List<LayerRecord>) get(name, LAYERS);
+  }
+
+  /** Exactly {@code count} nested layer records (load side), for a wrapper of a fixed arity. */
+  List<LayerRecord> getRecords(String name, int count) throws IOException {
+    List<LayerRecord> records = getRecords(name);
+    if (records.size() != count) {
+      throw new IOException(
+          owner + ": configuration field '" + name + "' must hold " + count
+              + (count == 1 ? " layer" : " layers") + ", found " + records.size());
+    }
+    return records;
   }
 
   private Object get(String name, byte type) throws IOException {

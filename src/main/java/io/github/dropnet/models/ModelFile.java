@@ -29,7 +29,8 @@ import java.util.zip.CRC32C;
  * <ul>
  *   <li><b>Round trip.</b> A loaded layer has the configuration of the saved one (seeds included)
  *       and bit-identical weights, so it computes bit-identical outputs. Random streams (dropout
- *       masks) restart as after the layer's {@code seed(long)}.
+ *       masks) restart as after the layer's {@code seed(long)}. The one part of a configuration
+ *       that is not saved is a rate schedule: see <a href="#schedules">Not saved</a>.
  *   <li><b>Atomic save.</b> {@link #write} writes a temporary file in the target's directory,
  *       forces it to disk and renames it over the target in one step, so a crash or a failure at
  *       any point leaves either the old file or the complete new one, never a mix; the temporary
@@ -75,18 +76,21 @@ import java.util.zip.CRC32C;
  * string   := u16 length (0..1024), UTF-8 bytes
  * </pre>
  *
- * <p>The <b>layers</b> of format 1, with their fields in the order they are written ({@code ?}: only
- * when set) and the weights stored after them, those of the layer's {@code getWeights()} in that
- * order and layout:
+ * <p>The <b>layers</b> of format 1, with their fields in the order they are written and the weights
+ * stored after them, those of the layer's {@code getWeights()} in that order and layout. A field
+ * marked {@code ?} is written only when set, or, for one added after the first release (see
+ * Compatibility), only when it is not at its default; {@code (absent: X)} is what a reader takes
+ * when the field is missing:
  * <table>
  *   <caption>Layer tags and configuration fields</caption>
  *   <tr><th>tag</th><th>fields</th><th>weights</th></tr>
  *   <tr><td>{@code Dense}</td>
- *       <td>units I, activation S, useBias Z, seed? J</td>
+ *       <td>units I, activation S, useBias Z, seed? J,
+ *       kernelInitializer? S (absent: GLOROT_UNIFORM)</td>
  *       <td>kernel (in, units), bias (units) if useBias</td></tr>
  *   <tr><td>{@code Conv2D}</td>
  *       <td>filters I, kernelSize A[2], strides A[2], dilation A[2], padding S, dataFormat S,
- *       activation S, useBias Z, seed? J</td>
+ *       activation S, useBias Z, seed? J, kernelInitializer? S (absent: GLOROT_UNIFORM)</td>
  *       <td>kernel (kh, kw, cin, filters), bias (filters) if useBias</td></tr>
  *   <tr><td>{@code MaxPool2D}</td>
  *       <td>poolSize A[2], strides A[2], padding S, dataFormat S</td><td>none</td></tr>
@@ -101,6 +105,19 @@ import java.util.zip.CRC32C;
  *   <tr><td>{@code Sequential}</td>
  *       <td>layers L (a model nested as a layer; at most 32 deep)</td>
  *       <td>none of its own: each nested layer stores its weights</td></tr>
+ *   <tr><td>{@code GaussianDropout}</td>
+ *       <td>rate D, noiseShape? A (absent: the input's full shape), seed? J</td>
+ *       <td>none</td></tr>
+ *   <tr><td>{@code GaussianNoise}</td><td>stddev D, seed? J</td><td>none</td></tr>
+ *   <tr><td>{@code AlphaDropout}</td>
+ *       <td>rate D, noiseShape? A (absent: the input's full shape), seed? J</td>
+ *       <td>none</td></tr>
+ *   <tr><td>{@code DropBlock2D}</td>
+ *       <td>rate D, blockSize I, dataFormat S, seed? J</td><td>none</td></tr>
+ *   <tr><td>{@code DropConnect}</td>
+ *       <td>inner L (exactly one layer, a {@code Dense} or a {@code Conv2D}, nested as a
+ *       {@code Sequential}'s layers are), rate D, dropBias Z, seed? J</td>
+ *       <td>none of its own: the inner layer stores the weights</td></tr>
  * </table>
  * Enums are stored by constant name. A stored seed is restored with the layer's
  * {@code seed(long)}: the loaded layer's random stream (dropout masks) starts again from the
@@ -111,11 +128,24 @@ import java.util.zip.CRC32C;
  * there); format 1 defines none and writes a count of 0. A reader skips a section whose tag it does
  * not know unless the section is marked required, in which case it refuses the file.
  *
+ * <h2 id="schedules">Not saved: rate schedules</h2>
+ * A {@code RateSchedule} is an arbitrary function, which a file cannot hold. This concerns
+ * {@code rateSchedule} of {@code Dropout}, {@code GaussianDropout}, {@code AlphaDropout},
+ * {@code DropBlock2D} and {@code DropConnect}, and {@code dropoutSchedule} and
+ * {@code recurrentDropoutSchedule} of {@code LSTM}. The rate field stores the rate the layer has
+ * when it is saved (the schedule's value at its last {@code onSchedule}, or at (0, 0) before any),
+ * and the loaded layer keeps that rate as a constant, without a schedule. A schedule can only be
+ * set on an unbuilt layer: to train a loaded model further on a schedule, build a model of the
+ * same layers with their schedules and give it the loaded weights
+ * ({@code setWeights(loaded.getWeights())}). The optimizer, loss and metrics given to a model's
+ * {@code compile} are not saved either.
+ *
  * <h2>Compatibility</h2>
  * A reader reads every format up to its own and refuses newer ones by name ("written by a newer
- * dropnet"). Within a format, a layer may gain a field with a default: files without it still load.
- * A field or a tag this reader does not know is refused rather than ignored, since ignoring it
- * could silently change what the model computes.
+ * dropnet"). Within a format, a layer may gain a field with a default: files without it still load,
+ * and a writer leaves the field out while it holds the default, so that the readers released
+ * before it still load the models that do not use it. A field or a tag this reader does not know
+ * is refused rather than ignored, since ignoring it could silently change what the model computes.
  *
  * <h2>Errors</h2>
  * Every {@link IOException} from {@link #read} starts with the file name, then one of: "not a
@@ -272,7 +302,8 @@ public final class ModelFile {
   /**
    * Saves a model's layers and the input shape it was built for (an unbuilt model is saved
    * unbuilt): {@code write(path, model.inputShape(), model.layers())}. The optimizer, loss and
-   * metrics given to {@code compile} are not saved.
+   * metrics given to {@code compile} are not saved, nor are rate schedules (see the class
+   * documentation).
    *
    * @param path the file to write; replaced atomically if it exists
    * @param model the model to save

@@ -49,6 +49,9 @@ public final class RateScheduler implements Callback {
    * Calls {@code onSchedule(epoch, step)} on {@code layer} if it is {@link Scheduled} and on every
    * layer of a {@link Sequential}, recursively.
    *
+   * @param layer the layer or model to update
+   * @param epoch the training epoch, from 0
+   * @param step the global step, from 0
    * @throws IllegalArgumentException if a layer rejects its schedule's value
    */
   public static void update(Layer layer, int epoch, long step) {
@@ -84,12 +87,12 @@ public final class RateScheduler implements Callback {
     update(model(), epoch, step);
   }
 
-  /** The epoch of the last update. */
+  /** {@return the epoch of the last update} */
   public int epoch() {
     return epoch;
   }
 
-  /** The batches trained in the current fit so far. */
+  /** {@return the batches trained in the current fit so far} */
   public long step() {
     return step;
   }

@@ -774,7 +774,9 @@ public final class Sequential implements Layer, Stochastic {
    * for and the weights, in dropnet's versioned binary format (see {@link ModelFile}). The file
    * is written to a temporary file beside {@code path} and renamed over it, so a crash never
    * leaves a half-written model in place of a good one. The optimizer, loss and metrics of
-   * {@code compile} are not saved: compile the loaded model again to train it further.
+   * {@code compile} are not saved: compile the loaded model again to train it further. Nor are
+   * rate schedules (a dropout rate following a {@code RateSchedule}): such a layer is saved with
+   * the rate it has now, and keeps that rate as a constant once loaded (see {@link ModelFile}).
    *
    * @param path the file to write; replaced atomically if it exists
    * @throws IllegalArgumentException if a layer has no file format (a layer class of your own)

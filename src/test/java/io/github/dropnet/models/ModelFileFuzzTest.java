@@ -6,10 +6,17 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.dropnet.layers.Activation;
 import io.github.dropnet.layers.ActivationLayer;
+import io.github.dropnet.layers.AlphaDropout;
 import io.github.dropnet.layers.Conv2D;
+import io.github.dropnet.layers.DataFormat;
 import io.github.dropnet.layers.Dense;
+import io.github.dropnet.layers.DropBlock2D;
+import io.github.dropnet.layers.DropConnect;
 import io.github.dropnet.layers.Dropout;
 import io.github.dropnet.layers.Flatten;
+import io.github.dropnet.layers.GaussianDropout;
+import io.github.dropnet.layers.GaussianNoise;
+import io.github.dropnet.layers.KernelInitializer;
 import io.github.dropnet.layers.LSTM;
 import io.github.dropnet.layers.Layer;
 import io.github.dropnet.layers.MaxPool2D;
@@ -65,7 +72,17 @@ class ModelFileFuzzTest {
             new Sequential(new Dense(2).seed(2), new Dropout(0.1).seed(3))),
         new Flatten(), new Dense(1).seed(4));
     base(dir, "unbuilt", null, new Dense(3).seed(5), new Dropout(0.5),
-        new Conv2D(1, 2, 2).dilation(2, 2));
+        new Conv2D(1, 2, 2).dilation(2, 2),
+        new DropConnect(new Dense(2).kernelInitializer(KernelInitializer.HE_UNIFORM), 0.5));
+    int[] maps = {-1, 4, 4, 1};
+    base(dir, "dropout family", maps, new GaussianNoise(0.1).seed(1),
+        new DropConnect(new Conv2D(2, 2, 2).kernelInitializer(KernelInitializer.HE_NORMAL)
+            .seed(2), 0.3).dropBias(true).seed(3),
+        new DropBlock2D(0.2, 2).dataFormat(DataFormat.CHANNELS_LAST).seed(4), new Flatten(),
+        new GaussianDropout(0.2, 1, 18).seed(5),
+        new DropConnect(new Dense(2).activation(Activation.SELU)
+            .kernelInitializer(KernelInitializer.LECUN_NORMAL).seed(6), 0.2).seed(7),
+        new AlphaDropout(0.1).seed(8));
   }
 
   private static void base(Path dir, String name, int[] shape, Layer... layers)
