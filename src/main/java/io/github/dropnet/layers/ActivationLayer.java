@@ -2,7 +2,6 @@ package io.github.dropnet.layers;
 
 import io.github.dropnet.Shapes;
 import io.github.dropnet.Tensor;
-import java.util.List;
 
 /**
  * Applies an activation function to its input: {@code y = activation(x)} (Keras'
@@ -135,28 +134,6 @@ public final class ActivationLayer implements Layer {
     double[] dx = gradOutput.toArray();
     activation.backward(c.output().data(), dx, c.rows(), c.cols());
     return Tensor.wrap(dx, gradOutput.shape());
-  }
-
-  /** Always empty: the layer has no weights. */
-  @Override
-  public List<Tensor> getWeights() {
-    return List.of();
-  }
-
-  /**
-   * Accepts only an empty list.
-   *
-   * @throws IllegalArgumentException if {@code weights} is null or not empty
-   */
-  @Override
-  public void setWeights(List<Tensor> weights) {
-    Checks.weights(NAME, weights);
-  }
-
-  /** Always empty: the layer has no weights. */
-  @Override
-  public List<Tensor> getGradients() {
-    return List.of();
   }
 
   /** {@code ActivationLayer[activation=RELU]}. */

@@ -6,7 +6,6 @@ import io.github.dropnet.kernels.DropoutKernels;
 import io.github.dropnet.kernels.DropoutMask;
 import io.github.dropnet.kernels.NoiseKernels;
 import io.github.dropnet.kernels.Rng;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -294,28 +293,6 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
     double[] dx = new double[pass.plan().size()];
     DropoutKernels.apply(gradOutput.data(), dx, pass.mask(), pass.plan(), pass.a());
     return Tensor.wrap(dx, pass.shape());
-  }
-
-  /** None: an empty list. */
-  @Override
-  public List<Tensor> getWeights() {
-    return List.of();
-  }
-
-  /**
-   * Accepts only an empty list: the layer has no weights.
-   *
-   * @throws IllegalArgumentException if {@code weights} is null or not empty
-   */
-  @Override
-  public void setWeights(List<Tensor> weights) {
-    Checks.weights(NAME, weights);
-  }
-
-  /** None: an empty list. */
-  @Override
-  public List<Tensor> getGradients() {
-    return List.of();
   }
 
   /** E.g. {@code AlphaDropout[rate=0.1, noiseShape=(-1, 1, 4), seed=3]}. */

@@ -5,7 +5,6 @@ import io.github.dropnet.kernels.DropBlockMask;
 import io.github.dropnet.kernels.DropoutKernels;
 import io.github.dropnet.kernels.DropoutMask;
 import io.github.dropnet.kernels.Rng;
-import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -291,28 +290,6 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
     DropoutKernels.apply(gradOutput.data(), dx, pass.mask(),
         DropoutKernels.Plan.of(pass.shape(), pass.shape()), pass.scale());
     return Tensor.wrap(dx, pass.shape());
-  }
-
-  /** None: an empty list. */
-  @Override
-  public List<Tensor> getWeights() {
-    return List.of();
-  }
-
-  /**
-   * Accepts only an empty list: the layer has no weights.
-   *
-   * @throws IllegalArgumentException if {@code weights} is null or not empty
-   */
-  @Override
-  public void setWeights(List<Tensor> weights) {
-    Checks.weights(NAME, weights);
-  }
-
-  /** None: an empty list. */
-  @Override
-  public List<Tensor> getGradients() {
-    return List.of();
   }
 
   /** E.g. {@code DropBlock2D[rate=0.1, blockSize=7, dataFormat=CHANNELS_LAST, seed=1]}. */

@@ -5,7 +5,6 @@ import io.github.dropnet.Tensor;
 import io.github.dropnet.kernels.DropoutKernels;
 import io.github.dropnet.kernels.DropoutMask;
 import io.github.dropnet.kernels.Rng;
-import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -483,28 +482,6 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
     double[] dx = new double[pass.plan.size()];
     DropoutKernels.apply(gradOutput.data(), dx, pass.mask, pass.plan, trainScale(pass.rate));
     return Tensor.wrap(dx, pass.shape);
-  }
-
-  /** None: an empty list. */
-  @Override
-  public List<Tensor> getWeights() {
-    return List.of();
-  }
-
-  /**
-   * Accepts only an empty list: the layer has no weights.
-   *
-   * @throws IllegalArgumentException if {@code weights} is null or not empty
-   */
-  @Override
-  public void setWeights(List<Tensor> weights) {
-    Checks.weights(NAME, weights);
-  }
-
-  /** None: an empty list. */
-  @Override
-  public List<Tensor> getGradients() {
-    return List.of();
   }
 
   /**

@@ -2,7 +2,6 @@ package io.github.dropnet.layers;
 
 import io.github.dropnet.Shapes;
 import io.github.dropnet.Tensor;
-import java.util.List;
 
 /**
  * Flattens every axis but the batch: {@code (N, d1, ..., dk)} becomes
@@ -121,28 +120,6 @@ public final class Flatten implements Layer {
     Cache c = Checks.forwardDone(NAME, cache);
     Checks.gradShape(NAME, c.outputShape(), gradOutput);
     return Tensor.of(gradOutput.data(), c.inputShape());
-  }
-
-  /** Always empty: the layer has no weights. */
-  @Override
-  public List<Tensor> getWeights() {
-    return List.of();
-  }
-
-  /**
-   * Accepts only an empty list.
-   *
-   * @throws IllegalArgumentException if {@code weights} is null or not empty
-   */
-  @Override
-  public void setWeights(List<Tensor> weights) {
-    Checks.weights(NAME, weights);
-  }
-
-  /** Always empty: the layer has no weights. */
-  @Override
-  public List<Tensor> getGradients() {
-    return List.of();
   }
 
   /** {@code Flatten[]}. */

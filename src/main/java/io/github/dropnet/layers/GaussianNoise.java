@@ -3,7 +3,6 @@ package io.github.dropnet.layers;
 import io.github.dropnet.Tensor;
 import io.github.dropnet.kernels.NormalDraws;
 import io.github.dropnet.kernels.Rng;
-import java.util.List;
 import java.util.OptionalLong;
 
 /**
@@ -159,28 +158,6 @@ public final class GaussianNoise implements Layer, Stochastic {
     Checks.notNull(NAME, "gradOutput", gradOutput);
     Checks.gradShape(NAME, shape, gradOutput);
     return gradOutput;
-  }
-
-  /** None: an empty list. */
-  @Override
-  public List<Tensor> getWeights() {
-    return List.of();
-  }
-
-  /**
-   * Accepts only an empty list: the layer has no weights.
-   *
-   * @throws IllegalArgumentException if {@code weights} is null or not empty
-   */
-  @Override
-  public void setWeights(List<Tensor> weights) {
-    Checks.weights(NAME, weights);
-  }
-
-  /** None: an empty list. */
-  @Override
-  public List<Tensor> getGradients() {
-    return List.of();
   }
 
   /** E.g. {@code GaussianNoise[stddev=0.1, seed=7]}. */

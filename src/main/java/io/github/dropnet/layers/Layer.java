@@ -1,6 +1,7 @@
 package io.github.dropnet.layers;
 
 import io.github.dropnet.Tensor;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -86,9 +87,17 @@ public interface Layer {
   /**
    * Copies of the weights, in the order and Keras layouts of the API; empty if none.
    *
+   * The default copies {@link #parameters()}, which suits a layer without weights.
+   *
    * @return a list of copies; changing them does not change the layer
    */
-  List<Tensor> getWeights();
+  default List<Tensor> getWeights() {
+    List<Tensor> copies = new ArrayList<>();
+    for (Tensor w : parameters()) {
+      copies.add(w.copy());
+    }
+    return copies;
+  }
 
   /**
    * Copies the given weights in.
@@ -98,14 +107,33 @@ public interface Layer {
    * @throws IllegalArgumentException on a wrong count or shape
    * @throws IllegalStateException if the layer has weights but is not built
    */
-  void setWeights(List<Tensor> weights);
+  default void setWeights(List<Tensor> weights) {
+    List<Tensor> params = parameters();
+    int[][] shapes = new int[params.size()][];
+    for (int i = 0; i < shapes.length; i++) {
+      shapes[i] = params.get(i).shape();
+    }
+    Checks.weights(getClass().getSimpleName(), weights, shapes);
+    for (int i = 0; i < shapes.length; i++) {
+      double[] from = weights.get(i).data();
+      System.arraycopy(from, 0, params.get(i).data(), 0, from.length);
+    }
+  }
 
   /**
    * The weight gradients of the last backward, in the order of {@link #getWeights}.
    *
+   * The default copies {@link #gradients()}.
+   *
    * @return the gradients, one per weight tensor; empty if the layer has no weights
    */
-  List<Tensor> getGradients();
+  default List<Tensor> getGradients() {
+    List<Tensor> copies = new ArrayList<>();
+    for (Tensor g : gradients()) {
+      copies.add(g.copy());
+    }
+    return copies;
+  }
 
   /**
    * The live weight tensors (not copies), in the order of {@link #getWeights}; an optimizer

@@ -4,7 +4,6 @@ import io.github.dropnet.Shapes;
 import io.github.dropnet.Tensor;
 import io.github.dropnet.kernels.ConvGeometry;
 import io.github.dropnet.kernels.Pool2dKernels;
-import java.util.List;
 
 /**
  * 2-D max pooling layer (Keras {@code MaxPooling2D}): the maximum of each window, per channel.
@@ -228,28 +227,6 @@ public final class MaxPool2D implements Layer {
   }
 
   // ---------------------------------------------------------------- weights
-
-  /** No weights: an empty list. */
-  @Override
-  public List<Tensor> getWeights() {
-    return List.of();
-  }
-
-  /**
-   * Accepts only an empty list (the layer has no weights).
-   *
-   * @throws IllegalArgumentException if the list is not empty
-   */
-  @Override
-  public void setWeights(List<Tensor> weights) {
-    Checks.weights(NAME, weights);
-  }
-
-  /** No weights: an empty list. */
-  @Override
-  public List<Tensor> getGradients() {
-    return List.of();
-  }
 
   /**
    * {@code MaxPool2D[pool=(2, 2), strides=(2, 2), padding=VALID, dataFormat=CHANNELS_LAST]}.

@@ -133,7 +133,7 @@ class FitTest {
     Callback probe = new Callback() {
       @Override
       public void onEpochEnd(int epoch, Map<String, Double> logs) {
-        expectedVal.add(model.evaluate(xv, yv));
+        expectedVal.add(model.evaluate(xv, yv, 8)); // validation batches are fit's batches
       }
     };
     History h = model.fit(x, y, new FitOptions().epochs(3).batchSize(8).seed(2)
