@@ -24,7 +24,7 @@ import java.io.PrintStream;
 final class CnnDemo {
   static final String NAME = "cnn";
   static final int DEFAULT_EPOCHS = 10;
-  static final double LEARNING_RATE = 1e-3;
+  static final Training.Rate RATE = new Training.Rate(1e-3, false);
   static final int BATCH_SIZE = 128;
 
   private CnnDemo() {}
@@ -54,7 +54,7 @@ final class CnnDemo {
         options, out, options.quick() ? 256 : 60_000, options.quick() ? 100 : 10_000);
     Dataset train = data.train().withChannelAxis();
     Dataset test = data.test().withChannelAxis();
-    Training.Outcome outcome = Training.fit(model(options.seed()), train, test, LEARNING_RATE,
+    Training.Outcome outcome = Training.fit(model(options.seed()), train, test, RATE,
         epochs, BATCH_SIZE, options.seed(), out);
     boolean three = Training.reportTarget(out, outcome, data.real(), 3, false, 0.875,
         "; PyTorch 0.878");

@@ -13,11 +13,16 @@ import java.io.PrintStream;
  * {@code 784 -> Dense(512, relu) -> Dropout(0.2) -> Dense(512, relu) -> Dropout(0.2) ->
  * Dense(10, softmax)}, Adam 1e-3, batches of 128, 5 epochs. PyTorch reaches 0.877 test accuracy
  * with the same set-up; the target here is 0.875.
+ *
+ * <p>The learning rate starts at 1e-3 and decays along half a cosine to 0 at the end of the run.
+ * With a constant rate the test accuracy of the last epochs swings by half a point from one epoch
+ * to the next (0.8735, 0.8674, 0.8724 for epochs 3 to 5 with seed 42), so where a 5-epoch run
+ * ends is largely luck; the decay lets the weights settle.
  */
 final class MlpDemo {
   static final String NAME = "mlp";
   static final int DEFAULT_EPOCHS = 5;
-  static final double LEARNING_RATE = 1e-3;
+  static final Training.Rate RATE = new Training.Rate(1e-3, true);
   static final int BATCH_SIZE = 128;
   static final double TARGET = 0.875;
 
@@ -43,7 +48,7 @@ final class MlpDemo {
         options, out, options.quick() ? 600 : 60_000, options.quick() ? 200 : 10_000);
     Dataset train = data.train().flattenX();
     Dataset test = data.test().flattenX();
-    Training.Outcome outcome = Training.fit(model(options.seed()), train, test, LEARNING_RATE,
+    Training.Outcome outcome = Training.fit(model(options.seed()), train, test, RATE,
         epochs, BATCH_SIZE, options.seed(), out);
     boolean met = Training.reportTarget(out, outcome, data.real(), DEFAULT_EPOCHS, false, TARGET,
         "; PyTorch 0.877");

@@ -9,6 +9,7 @@ import io.github.dropnet.models.History;
 import io.github.dropnet.models.Metric;
 import io.github.dropnet.models.Sequential;
 import io.github.dropnet.optimizers.Adam;
+import io.github.dropnet.optimizers.CosineDecay;
 import java.io.PrintStream;
 import java.util.List;
 import java.util.Locale;
@@ -36,20 +37,44 @@ final class Training {
   }
 
   /**
-   * Prints the model's summary, trains it with Adam({@code learningRate}) on {@code train} and
-   * reports the accuracy on {@code test} after every epoch (as {@code val_accuracy}: the test
-   * images are only measured, never used to choose anything).
+   * How a demo sets the learning rate of Adam.
+   *
+   * @param initial the rate of the first step
+   * @param cosine whether it then follows half a cosine down to 0 at the last step of the run
+   *     (Keras' {@code CosineDecay}), which settles the weights at the end of a short run
    */
-  static Outcome fit(Sequential model, Dataset train, Dataset test, double learningRate,
+  record Rate(double initial, boolean cosine) {
+    /** Adam with this rate, for a run of {@code epochs} epochs over {@code rows} rows. */
+    Adam adam(int epochs, int rows, int batchSize) {
+      if (!cosine) {
+        return new Adam(initial);
+      }
+      long steps = (long) epochs * ((rows + batchSize - 1) / batchSize);
+      return new Adam(new CosineDecay(initial, Math.max(1, steps), 0.0));
+    }
+
+    @Override
+    public String toString() {
+      return "Adam(lr=" + initial + (cosine ? ", cosine decay to 0 over the run)" : ")");
+    }
+  }
+
+  /**
+   * Prints the model's summary, trains it with Adam on {@code train} and reports the accuracy on
+   * {@code test} after every epoch (as {@code val_accuracy}: the test images are only measured,
+   * never used to choose anything).
+   */
+  static Outcome fit(Sequential model, Dataset train, Dataset test, Rate rate,
       int epochs, int batchSize, long seed, PrintStream out) {
     Tensor trainY = Labels.oneHot(train.y(), 10);
     Tensor testY = Labels.oneHot(test.y(), 10);
     model.build(inputShape(train));
     out.println(model.summary());
-    model.compile(new Adam(learningRate), new CategoricalCrossentropy(false), Metric.accuracy());
+    model.compile(rate.adam(epochs, train.size(), batchSize), new CategoricalCrossentropy(false),
+        Metric.accuracy());
     out.printf(Locale.ROOT,
-        "Training: Adam(lr=%s), batch %d, %s on %,d images; val_* is the %,d test images.%n",
-        learningRate, batchSize, epochs(epochs), train.size(), test.size());
+        "Training: %s, batch %d, %s on %,d images; val_* is the %,d test images.%n",
+        rate, batchSize, epochs(epochs), train.size(), test.size());
     long start = System.nanoTime();
     History history = model.fit(train.x(), trainY, new FitOptions()
         .epochs(epochs)
