@@ -5,6 +5,11 @@
  * {@code layers}, {@code losses}, {@code optimizers}, {@code models} and {@code data} (IDX files,
  * Fashion-MNIST, synthetic images, datasets and labels). Numeric kernels live in
  * {@code io.github.dropnet.kernels}, which is not exported.
+ *
+ * <p>{@code io.github.dropnet.examples} holds runnable demos ({@code Demos}); it is not exported
+ * and is no part of the API. The demos draw their plots with {@code java.desktop}, which the
+ * library itself does not need, hence {@code requires static}: to run them from the module path,
+ * add {@code --add-modules java.desktop}.
  */
 module io.github.dropnet {
   exports io.github.dropnet;
@@ -13,4 +18,6 @@ module io.github.dropnet {
   exports io.github.dropnet.losses;
   exports io.github.dropnet.optimizers;
   exports io.github.dropnet.data;
+
+  requires static java.desktop;
 }
