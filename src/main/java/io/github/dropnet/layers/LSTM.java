@@ -461,12 +461,7 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
       throw new IllegalStateException(
           NAME + ": setWeights needs a built layer; call build(inputShape) or forward first");
     }
-    Checks.weights(NAME, weights, kernel.shape(), recurrentKernel.shape(), bias.shape());
-    List<Tensor> live = parameters();
-    for (int i = 0; i < live.size(); i++) {
-      double[] src = weights.get(i).data();
-      System.arraycopy(src, 0, live.get(i).data(), 0, src.length);
-    }
+    Checks.copyWeights(NAME, weights, parameters());
   }
 
   /** Copies of the gradients of the last backward (zeros before any), in the weight order. */
