@@ -1,6 +1,5 @@
 package io.github.dropnet.layers;
 
-import io.github.dropnet.Shapes;
 import io.github.dropnet.Tensor;
 import io.github.dropnet.kernels.DropoutKernels;
 import io.github.dropnet.kernels.DropoutMask;
@@ -87,14 +86,11 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
 
   private double rate;
   private RateSchedule rateSchedule;
-  private final int[] noiseShape;
+  private final NoiseShape noiseShape;
   private long seed = Rng.freshSeed();
   private boolean seeded;
   private long calls;
   private boolean built;
-
-  private int[] planShape;
-  private DropoutKernels.Plan plan;
 
   /** What the last forward left for backward; {@code null} before the first forward. */
   private volatile Pass last;
@@ -124,7 +120,7 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
    */
   public AlphaDropout(double rate, int... noiseShape) {
     this.rate = Checks.rateBelowOne(NAME, "rate", rate, WHY_NOT_ONE);
-    this.noiseShape = NoiseShapes.checked(NAME, noiseShape);
+    this.noiseShape = new NoiseShape(NAME, noiseShape);
   }
 
   /**
@@ -204,7 +200,7 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
 
   /** {@return a copy of the noise shape as given, or {@code null} for the input's full shape} */
   public int[] noiseShape() {
-    return noiseShape == null ? null : noiseShape.clone();
+    return noiseShape.given();
   }
 
   /** {@return the seed, or empty for an unseeded layer} */
@@ -224,16 +220,14 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
    */
   @Override
   public void build(int... inputShape) {
-    Checks.notNull(NAME, "input shape", inputShape);
-    NoiseShapes.resolve(NAME, noiseShape, inputShape);
+    noiseShape.resolve(inputShape);
     built = true;
   }
 
   /** The input shape (a copy), after the checks of {@link #build}. */
   @Override
   public int[] outputShape(int... inputShape) {
-    Checks.notNull(NAME, "input shape", inputShape);
-    NoiseShapes.resolve(NAME, noiseShape, inputShape);
+    noiseShape.resolve(inputShape);
     return inputShape.clone();
   }
 
@@ -248,12 +242,12 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
     if (!built) {
       build(shape);
     }
-    int[] noise = NoiseShapes.resolve(NAME, noiseShape, shape);
+    int[] noise = noiseShape.resolve(shape);
     if (!training || rate == 0) {
       last = new Pass(shape, training, null, null, 1, false);
       return input;
     }
-    DropoutKernels.Plan p = planFor(shape, noise);
+    DropoutKernels.Plan p = noiseShape.plan(shape, noise);
     long[] mask =
         DropoutMask.create(Rng.key(seed, calls++), DropoutMask.threshold(rate), p.noiseSize());
     double a = scale(rate);
@@ -299,9 +293,7 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder(NAME).append("[rate=").append(rate);
-    if (noiseShape != null) {
-      sb.append(", noiseShape=").append(Shapes.format(noiseShape));
-    }
+    sb.append(noiseShape.describe());
     if (seeded) {
       sb.append(", seed=").append(seed);
     }
@@ -317,13 +309,5 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
   /** The training forwards that drew a mask since the seed was set (for tests). */
   long calls() {
     return calls;
-  }
-
-  private DropoutKernels.Plan planFor(int[] shape, int[] noise) {
-    if (plan == null || !Shapes.same(planShape, shape)) {
-      plan = DropoutKernels.Plan.of(shape, noise);
-      planShape = shape;
-    }
-    return plan;
   }
 }

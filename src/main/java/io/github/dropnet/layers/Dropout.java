@@ -1,6 +1,5 @@
 package io.github.dropnet.layers;
 
-import io.github.dropnet.Shapes;
 import io.github.dropnet.Tensor;
 import io.github.dropnet.kernels.DropoutKernels;
 import io.github.dropnet.kernels.DropoutMask;
@@ -153,18 +152,13 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
   private double rate;
   /** The schedule that sets {@link #rate} on each update, or null for a fixed rate. */
   private RateSchedule rateSchedule;
-  /** The noise shape as given, {@code null} for the input's full shape. */
-  private final int[] noiseShape;
+  private final NoiseShape noiseShape;
   private Scaling scaling = Scaling.INVERTED;
   private long seed = Rng.freshSeed();
   private boolean seeded;
   /** The number of training forwards that drew a mask since the seed was set. */
   private long calls;
   private boolean built;
-
-  /** The plan of the last training input shape, reused while the shape does not change. */
-  private int[] planShape;
-  private DropoutKernels.Plan plan;
 
   /** What the last forward left for backward; {@code null} before the first forward. */
   private volatile Pass last;
@@ -176,8 +170,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
    * @throws IllegalArgumentException if the rate is outside [0, 1] or NaN
    */
   public Dropout(double rate) {
-    this.rate = Checks.rate(NAME, "rate", rate);
-    this.noiseShape = null;
+    this(rate, (int[]) null);
   }
 
   /**
@@ -193,17 +186,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
    */
   public Dropout(double rate, int... noiseShape) {
     this.rate = Checks.rate(NAME, "rate", rate);
-    if (noiseShape != null) {
-      for (int ax = 0; ax < noiseShape.length; ax++) {
-        if (noiseShape[ax] < -1) {
-          throw new IllegalArgumentException(
-              NAME + ": noise shape entries must be -1 (the input's size), 1 (shared) or the"
-                  + " input's size, received " + noiseShape[ax] + " on axis " + ax
-                  + " of the noise shape " + Shapes.format(noiseShape));
-        }
-      }
-    }
-    this.noiseShape = noiseShape == null ? null : noiseShape.clone();
+    this.noiseShape = new NoiseShape(NAME, noiseShape);
   }
 
   /**
@@ -383,7 +366,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
    * @return a copy of the noise shape, or {@code null} for the input's full shape
    */
   public int[] noiseShape() {
-    return noiseShape == null ? null : noiseShape.clone();
+    return noiseShape.given();
   }
 
   /** {@return when the layer rescales} */
@@ -403,16 +386,14 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
    */
   @Override
   public void build(int... inputShape) {
-    Checks.notNull(NAME, "input shape", inputShape);
-    resolve(inputShape);
+    noiseShape.resolve(inputShape);
     built = true;
   }
 
   /** The input shape itself (a copy), after the checks of {@link #build}. */
   @Override
   public int[] outputShape(int... inputShape) {
-    Checks.notNull(NAME, "input shape", inputShape);
-    resolve(inputShape);
+    noiseShape.resolve(inputShape);
     return inputShape.clone();
   }
 
@@ -428,7 +409,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
     if (!built) {
       build(shape);
     }
-    int[] noise = resolve(shape);
+    int[] noise = noiseShape.resolve(shape);
     if (!training) {
       last = new Pass(rate, shape, false, null, null);
       return scaling == Scaling.INVERTED ? input : times(input, 1 - rate);
@@ -437,7 +418,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
       last = new Pass(rate, shape, true, null, null);
       return rate == 0 ? input : Tensor.zeros(shape);
     }
-    DropoutKernels.Plan p = planFor(shape, noise);
+    DropoutKernels.Plan p = noiseShape.plan(shape, noise);
     long key = Rng.key(seed, calls++);
     long threshold = DropoutMask.threshold(rate);
     long[] mask = new long[DropoutMask.words(p.noiseSize())];
@@ -491,9 +472,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder(NAME).append("[rate=").append(rate);
-    if (noiseShape != null) {
-      sb.append(", noiseShape=").append(Shapes.format(noiseShape));
-    }
+    sb.append(noiseShape.describe());
     sb.append(", scaling=").append(scaling);
     if (seeded) {
       sb.append(", seed=").append(seed);
@@ -526,45 +505,6 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
       return Tensor.zeros(t.shape());
     }
     return t.mul(factor);
-  }
-
-  /**
-   * The noise shape resolved for an input shape: -1 entries take the input's size, and every
-   * entry is checked against the input's fixed sizes (an input size of -1 defers the check).
-   * Without a noise shape, the input shape itself.
-   */
-  private int[] resolve(int[] inputShape) {
-    if (noiseShape == null) {
-      return inputShape;
-    }
-    if (noiseShape.length != inputShape.length) {
-      throw new IllegalArgumentException(
-          NAME + ": noise shape " + Shapes.format(noiseShape) + " has rank " + noiseShape.length
-              + " but the input shape " + Shapes.format(inputShape) + " has rank "
-              + inputShape.length);
-    }
-    int[] resolved = new int[noiseShape.length];
-    for (int ax = 0; ax < resolved.length; ax++) {
-      int n = noiseShape[ax];
-      int d = inputShape[ax];
-      if (n == -1 || d == -1 || n == 1 || n == d) {
-        resolved[ax] = n == -1 ? d : n;
-      } else {
-        throw new IllegalArgumentException(
-            NAME + ": noise shape " + Shapes.format(noiseShape) + " does not fit the input shape "
-                + Shapes.format(inputShape) + ": on axis " + ax + " it must be -1, 1 or " + d
-                + ", received " + n);
-      }
-    }
-    return resolved;
-  }
-
-  private DropoutKernels.Plan planFor(int[] shape, int[] noise) {
-    if (plan == null || !Shapes.same(planShape, shape)) {
-      plan = DropoutKernels.Plan.of(shape, noise);
-      planShape = shape;
-    }
-    return plan;
   }
 
   /** What one forward leaves for backward: immutable, so inference threads can publish it. */

@@ -1,6 +1,5 @@
 package io.github.dropnet.layers;
 
-import io.github.dropnet.Shapes;
 import io.github.dropnet.Tensor;
 import io.github.dropnet.kernels.DropoutKernels;
 import io.github.dropnet.kernels.NoiseKernels;
@@ -81,15 +80,11 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
 
   private double rate;
   private RateSchedule rateSchedule;
-  /** The noise shape as given, {@code null} for the input's full shape. */
-  private final int[] noiseShape;
+  private final NoiseShape noiseShape;
   private long seed = Rng.freshSeed();
   private boolean seeded;
   private long calls;
   private boolean built;
-
-  private int[] planShape;
-  private DropoutKernels.Plan plan;
 
   /** What the last forward left for backward; {@code null} before the first forward. */
   private volatile Pass last;
@@ -119,7 +114,7 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
    */
   public GaussianDropout(double rate, int... noiseShape) {
     this.rate = Checks.rateBelowOne(NAME, "rate", rate, WHY_NOT_ONE);
-    this.noiseShape = NoiseShapes.checked(NAME, noiseShape);
+    this.noiseShape = new NoiseShape(NAME, noiseShape);
   }
 
   /**
@@ -182,7 +177,7 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
 
   /** {@return a copy of the noise shape as given, or {@code null} for the input's full shape} */
   public int[] noiseShape() {
-    return noiseShape == null ? null : noiseShape.clone();
+    return noiseShape.given();
   }
 
   /** {@return the seed, or empty for an unseeded layer} */
@@ -202,16 +197,14 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
    */
   @Override
   public void build(int... inputShape) {
-    Checks.notNull(NAME, "input shape", inputShape);
-    NoiseShapes.resolve(NAME, noiseShape, inputShape);
+    noiseShape.resolve(inputShape);
     built = true;
   }
 
   /** The input shape (a copy), after the checks of {@link #build}. */
   @Override
   public int[] outputShape(int... inputShape) {
-    Checks.notNull(NAME, "input shape", inputShape);
-    NoiseShapes.resolve(NAME, noiseShape, inputShape);
+    noiseShape.resolve(inputShape);
     return inputShape.clone();
   }
 
@@ -226,12 +219,12 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
     if (!built) {
       build(shape);
     }
-    int[] noise = NoiseShapes.resolve(NAME, noiseShape, shape);
+    int[] noise = noiseShape.resolve(shape);
     if (!training || rate == 0) {
       last = new Pass(shape, training, null, null, false);
       return input;
     }
-    DropoutKernels.Plan p = planFor(shape, noise);
+    DropoutKernels.Plan p = noiseShape.plan(shape, noise);
     double[] e = new double[p.noiseSize()];
     NormalDraws.fill(Rng.key(seed, calls++), e, e.length, 1.0, stddev());
     double[] out = new double[p.size()];
@@ -275,9 +268,7 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
   @Override
   public String toString() {
     StringBuilder sb = new StringBuilder(NAME).append("[rate=").append(rate);
-    if (noiseShape != null) {
-      sb.append(", noiseShape=").append(Shapes.format(noiseShape));
-    }
+    sb.append(noiseShape.describe());
     if (seeded) {
       sb.append(", seed=").append(seed);
     }
@@ -293,13 +284,5 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
   /** The training forwards that drew noise since the seed was set (for tests). */
   long calls() {
     return calls;
-  }
-
-  private DropoutKernels.Plan planFor(int[] shape, int[] noise) {
-    if (plan == null || !Shapes.same(planShape, shape)) {
-      plan = DropoutKernels.Plan.of(shape, noise);
-      planShape = shape;
-    }
-    return plan;
   }
 }
