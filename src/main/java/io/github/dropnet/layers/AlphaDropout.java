@@ -4,7 +4,6 @@ import io.github.dropnet.Tensor;
 import io.github.dropnet.kernels.DropoutKernels;
 import io.github.dropnet.kernels.DropoutMask;
 import io.github.dropnet.kernels.NoiseKernels;
-import io.github.dropnet.kernels.Rng;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -87,9 +86,7 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
   private double rate;
   private RateSchedule rateSchedule;
   private final NoiseShape noiseShape;
-  private long seed = Rng.freshSeed();
-  private boolean seeded;
-  private long calls;
+  private final RandomStream stream = new RandomStream();
   private boolean built;
 
   /** What the last forward left for backward; {@code null} before the first forward. */
@@ -155,7 +152,7 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
    */
   public AlphaDropout seed(long seed) {
     Checks.notBuilt(NAME, built, "seed");
-    reseed(seed);
+    stream.reseed(seed);
     return this;
   }
 
@@ -188,9 +185,7 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
   /** Restarts the mask stream as if the layer had been created with {@code .seed(seed)}. */
   @Override
   public void reseed(long seed) {
-    this.seed = seed;
-    this.seeded = true;
-    this.calls = 0;
+    stream.reseed(seed);
   }
 
   /** {@return the fraction of units dropped in training, in [0, 1)} */
@@ -205,7 +200,7 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
 
   /** {@return the seed, or empty for an unseeded layer} */
   public OptionalLong seed() {
-    return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
+    return stream.seed();
   }
 
   /** {@return the rate schedule, or empty for a fixed rate} */
@@ -249,7 +244,7 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
     }
     DropoutKernels.Plan p = noiseShape.plan(shape, noise);
     long[] mask =
-        DropoutMask.create(Rng.key(seed, calls++), DropoutMask.threshold(rate), p.noiseSize());
+        DropoutMask.create(stream.nextKey(), DropoutMask.threshold(rate), p.noiseSize());
     double a = scale(rate);
     double b = -a * ALPHA_PRIME * rate;
     double[] out = new double[p.size()];
@@ -294,9 +289,7 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
   public String toString() {
     StringBuilder sb = new StringBuilder(NAME).append("[rate=").append(rate);
     sb.append(noiseShape.describe());
-    if (seeded) {
-      sb.append(", seed=").append(seed);
-    }
+    sb.append(stream.describe());
     return sb.append(']').toString();
   }
 
@@ -308,6 +301,6 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
 
   /** The training forwards that drew a mask since the seed was set (for tests). */
   long calls() {
-    return calls;
+    return stream.calls();
   }
 }

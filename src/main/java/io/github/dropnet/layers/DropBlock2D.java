@@ -4,7 +4,6 @@ import io.github.dropnet.Tensor;
 import io.github.dropnet.kernels.DropBlockMask;
 import io.github.dropnet.kernels.DropoutKernels;
 import io.github.dropnet.kernels.DropoutMask;
-import io.github.dropnet.kernels.Rng;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -92,9 +91,7 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
   private RateSchedule rateSchedule;
   private final int blockSize;
   private DataFormat dataFormat = DataFormat.CHANNELS_LAST;
-  private long seed = Rng.freshSeed();
-  private boolean seeded;
-  private long calls;
+  private final RandomStream stream = new RandomStream();
   private boolean built;
 
   /** What the last forward left for backward; {@code null} before the first forward. */
@@ -140,7 +137,7 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
    */
   public DropBlock2D seed(long seed) {
     Checks.notBuilt(NAME, built, "seed");
-    reseed(seed);
+    stream.reseed(seed);
     return this;
   }
 
@@ -173,9 +170,7 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
   /** Restarts the block stream as if the layer had been created with {@code .seed(seed)}. */
   @Override
   public void reseed(long seed) {
-    this.seed = seed;
-    this.seeded = true;
-    this.calls = 0;
+    stream.reseed(seed);
   }
 
   /** {@return the target fraction of units dropped in training} */
@@ -195,7 +190,7 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
 
   /** {@return the seed, or empty for an unseeded layer} */
   public OptionalLong seed() {
-    return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
+    return stream.seed();
   }
 
   /** {@return the rate schedule, or empty for a fixed rate} */
@@ -251,7 +246,7 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
     int c = shape[ImageShapes.channelAxis(dataFormat)];
     int s = DropBlockMask.blockSize(blockSize, h, w);
     long[] mask = new long[DropoutMask.words(size)];
-    long kept = DropBlockMask.fill(Rng.key(seed, calls++), DropBlockMask.gamma(rate, s, h, w),
+    long kept = DropBlockMask.fill(stream.nextKey(), DropBlockMask.gamma(rate, s, h, w),
         shape[0], c, h, w, s, dataFormat == DataFormat.CHANNELS_LAST, mask);
     double scale = kept == 0 ? 0.0 : (double) size / kept;
     double[] out = new double[size];
@@ -296,7 +291,7 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
   @Override
   public String toString() {
     return NAME + "[rate=" + rate + ", blockSize=" + blockSize + ", dataFormat=" + dataFormat
-        + (seeded ? ", seed=" + seed : "") + "]";
+        + stream.describe() + "]";
   }
 
   /** The live mask of the last training forward, or null (for tests). */
@@ -307,6 +302,6 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
 
   /** The training forwards that drew blocks since the seed was set (for tests). */
   long calls() {
-    return calls;
+    return stream.calls();
   }
 }

@@ -99,9 +99,7 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
   private double rate;
   private RateSchedule rateSchedule;
   private boolean dropBias;
-  private long seed = Rng.freshSeed();
-  private boolean seeded;
-  private long calls;
+  private final RandomStream stream = new RandomStream();
   private boolean built;
 
   /** What the last forward left for backward; {@code null} before the first forward. */
@@ -155,7 +153,7 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
    */
   public DropConnect seed(long seed) {
     Checks.notBuilt(NAME, built, "seed");
-    reseed(seed);
+    stream.reseed(seed);
     return this;
   }
 
@@ -188,9 +186,7 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
   /** Restarts the mask stream as if the layer had been created with {@code .seed(seed)}. */
   @Override
   public void reseed(long seed) {
-    this.seed = seed;
-    this.seeded = true;
-    this.calls = 0;
+    stream.reseed(seed);
   }
 
   /** {@return the wrapped layer} */
@@ -210,7 +206,7 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
 
   /** {@return the seed, or empty for an unseeded layer} */
   public OptionalLong seed() {
-    return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
+    return stream.seed();
   }
 
   /** {@return the rate schedule, or empty for a fixed rate} */
@@ -249,7 +245,7 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
     }
     List<Tensor> params = inner.parameters();
     int dropped = dropBias ? params.size() : 1;
-    long key = Rng.key(seed, calls++);
+    long key = stream.nextKey();
     long threshold = DropoutMask.threshold(rate);
     long[][] masks = new long[dropped][];
     for (int p = 0; p < dropped; p++) {
@@ -360,7 +356,7 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
   /** E.g. {@code DropConnect[rate=0.5, dropBias=false, inner=Dense[units=3, activation=RELU]]}. */
   @Override
   public String toString() {
-    return NAME + "[rate=" + rate + ", dropBias=" + dropBias + (seeded ? ", seed=" + seed : "")
+    return NAME + "[rate=" + rate + ", dropBias=" + dropBias + stream.describe()
         + ", inner=" + inner + "]";
   }
 

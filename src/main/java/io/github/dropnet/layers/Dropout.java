@@ -3,7 +3,6 @@ package io.github.dropnet.layers;
 import io.github.dropnet.Tensor;
 import io.github.dropnet.kernels.DropoutKernels;
 import io.github.dropnet.kernels.DropoutMask;
-import io.github.dropnet.kernels.Rng;
 import java.util.OptionalLong;
 
 /**
@@ -154,10 +153,8 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
   private RateSchedule rateSchedule;
   private final NoiseShape noiseShape;
   private Scaling scaling = Scaling.INVERTED;
-  private long seed = Rng.freshSeed();
-  private boolean seeded;
-  /** The number of training forwards that drew a mask since the seed was set. */
-  private long calls;
+  /** The mask stream: one key per training forward that draws a mask. */
+  private final RandomStream stream = new RandomStream();
   private boolean built;
 
   /** What the last forward left for backward; {@code null} before the first forward. */
@@ -282,9 +279,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
    */
   public Dropout seed(long seed) {
     Checks.notBuilt(NAME, built, "seed");
-    this.seed = seed;
-    this.seeded = true;
-    this.calls = 0;
+    stream.reseed(seed);
     return this;
   }
 
@@ -306,9 +301,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
   /** Restarts the random stream as if the layer had been created with {@code .seed(seed)}. */
   @Override
   public void reseed(long seed) {
-    this.seed = seed;
-    this.seeded = true;
-    this.calls = 0;
+    stream.reseed(seed);
   }
 
   /**
@@ -376,7 +369,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
 
   /** {@return the seed given to {@link #seed(long)} or {@link #reseed}; empty if unseeded} */
   public OptionalLong seed() {
-    return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
+    return stream.seed();
   }
 
   /**
@@ -419,7 +412,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
       return rate == 0 ? input : Tensor.zeros(shape);
     }
     DropoutKernels.Plan p = noiseShape.plan(shape, noise);
-    long key = Rng.key(seed, calls++);
+    long key = stream.nextKey();
     long threshold = DropoutMask.threshold(rate);
     long[] mask = new long[DropoutMask.words(p.noiseSize())];
     double[] out = new double[p.size()];
@@ -474,9 +467,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
     StringBuilder sb = new StringBuilder(NAME).append("[rate=").append(rate);
     sb.append(noiseShape.describe());
     sb.append(", scaling=").append(scaling);
-    if (seeded) {
-      sb.append(", seed=").append(seed);
-    }
+    sb.append(stream.describe());
     return sb.append(']').toString();
   }
 
@@ -488,7 +479,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
 
   /** How many training forwards have drawn a mask since the seed was set (for tests). */
   long calls() {
-    return calls;
+    return stream.calls();
   }
 
   /** The scale of a kept element in training at the given rate. */

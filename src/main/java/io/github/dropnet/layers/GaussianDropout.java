@@ -4,7 +4,6 @@ import io.github.dropnet.Tensor;
 import io.github.dropnet.kernels.DropoutKernels;
 import io.github.dropnet.kernels.NoiseKernels;
 import io.github.dropnet.kernels.NormalDraws;
-import io.github.dropnet.kernels.Rng;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -81,9 +80,7 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
   private double rate;
   private RateSchedule rateSchedule;
   private final NoiseShape noiseShape;
-  private long seed = Rng.freshSeed();
-  private boolean seeded;
-  private long calls;
+  private final RandomStream stream = new RandomStream();
   private boolean built;
 
   /** What the last forward left for backward; {@code null} before the first forward. */
@@ -126,7 +123,7 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
    */
   public GaussianDropout seed(long seed) {
     Checks.notBuilt(NAME, built, "seed");
-    reseed(seed);
+    stream.reseed(seed);
     return this;
   }
 
@@ -160,9 +157,7 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
   /** Restarts the noise stream as if the layer had been created with {@code .seed(seed)}. */
   @Override
   public void reseed(long seed) {
-    this.seed = seed;
-    this.seeded = true;
-    this.calls = 0;
+    stream.reseed(seed);
   }
 
   /** {@return the rate, in [0, 1): the constructor's, or the schedule's at the last update} */
@@ -182,7 +177,7 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
 
   /** {@return the seed, or empty for an unseeded layer} */
   public OptionalLong seed() {
-    return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
+    return stream.seed();
   }
 
   /** {@return the rate schedule, or empty for a fixed rate} */
@@ -226,7 +221,7 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
     }
     DropoutKernels.Plan p = noiseShape.plan(shape, noise);
     double[] e = new double[p.noiseSize()];
-    NormalDraws.fill(Rng.key(seed, calls++), e, e.length, 1.0, stddev());
+    NormalDraws.fill(stream.nextKey(), e, e.length, 1.0, stddev());
     double[] out = new double[p.size()];
     NoiseKernels.multiply(input.data(), out, e, p);
     last = new Pass(shape, true, e, p, false);
@@ -269,9 +264,7 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
   public String toString() {
     StringBuilder sb = new StringBuilder(NAME).append("[rate=").append(rate);
     sb.append(noiseShape.describe());
-    if (seeded) {
-      sb.append(", seed=").append(seed);
-    }
+    sb.append(stream.describe());
     return sb.append(']').toString();
   }
 
@@ -283,6 +276,6 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
 
   /** The training forwards that drew noise since the seed was set (for tests). */
   long calls() {
-    return calls;
+    return stream.calls();
   }
 }

@@ -114,9 +114,8 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
   private double recurrentDropout;
   private RateSchedule dropoutSchedule;
   private RateSchedule recurrentDropoutSchedule;
-  private long seed = Rng.freshSeed();
-  /** Whether {@link #seed(long)} or {@link #reseed(long)} chose the seed. */
-  private boolean seeded;
+  /** Seeds the initial weights, and gives one mask key per training forward. */
+  private final RandomStream stream = new RandomStream();
 
   // weights, set by build
   private boolean built;
@@ -130,7 +129,6 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
   private Tensor gradBias;
 
   // training state
-  private long trainingCalls;
   private volatile Cache cache;
 
   /** What backward needs from one forward. */
@@ -251,18 +249,14 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
    */
   public LSTM seed(long seed) {
     Checks.notBuilt(NAME, built, "seed");
-    this.seed = seed;
-    this.seeded = true;
-    this.trainingCalls = 0;
+    stream.reseed(seed);
     return this;
   }
 
   /** Restarts the dropout mask stream as if the layer had been seeded with {@code seed}. */
   @Override
   public void reseed(long seed) {
-    this.seed = seed;
-    this.seeded = true;
-    this.trainingCalls = 0;
+    stream.reseed(seed);
   }
 
   /** {@return the number of state units {@code u}} */
@@ -291,7 +285,7 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
    * @return the seed, or empty for an unseeded layer (which draws from a fresh seed)
    */
   public OptionalLong seed() {
-    return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
+    return stream.seed();
   }
 
   /**
@@ -317,7 +311,7 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
     gradKernel = Tensor.zeros(inputDim, g4);
     gradRecurrentKernel = Tensor.zeros(units, g4);
     gradBias = Tensor.zeros(g4);
-    resetParameters(new SplittableRandom(Rng.mix(seed ^ INIT_STREAM)));
+    resetParameters(new SplittableRandom(Rng.mix(stream.current() ^ INIT_STREAM)));
     builtShape = inputShape.clone();
     built = true;
   }
@@ -381,7 +375,7 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
     double[] inputMask = null;
     double[] recurrentMask = null;
     if (training) {
-      long key = Rng.key(seed, trainingCalls++);
+      long key = stream.nextKey();
       if (dropout > 0) {
         inputMask = new double[n * inputDim];
         LstmKernels.dropoutMask(Rng.bits(key, INPUT_MASK_STREAM), dropout, inputMask);
