@@ -83,8 +83,7 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
   /** SELU's negative saturation, {@code -scale * alpha = -1.7580993408473766}. */
   public static final double ALPHA_PRIME = -Activation.SELU_SCALE * Activation.SELU_ALPHA;
 
-  private double rate;
-  private RateSchedule rateSchedule;
+  private final ScheduledRate rate;
   private final NoiseShape noiseShape;
   private final RandomStream stream = new RandomStream();
   private boolean built;
@@ -116,7 +115,7 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
    *     is below -1
    */
   public AlphaDropout(double rate, int... noiseShape) {
-    this.rate = Checks.rateBelowOne(NAME, "rate", rate, WHY_NOT_ONE);
+    this.rate = ScheduledRate.belowOne(NAME, "rate", rate, WHY_NOT_ONE);
     this.noiseShape = new NoiseShape(NAME, noiseShape);
   }
 
@@ -168,18 +167,14 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
    */
   public AlphaDropout rateSchedule(RateSchedule schedule) {
     Checks.notBuilt(NAME, built, "rateSchedule");
-    Checks.notNull(NAME, "rate schedule", schedule);
-    this.rate = RateSchedules.rateAt(NAME, "rate", schedule, 0, 0, true);
-    this.rateSchedule = schedule;
+    rate.follow(Checks.notNull(NAME, "rate schedule", schedule));
     return this;
   }
 
   /** Sets the rate to the schedule's value; nothing without a schedule. */
   @Override
   public void onSchedule(int epoch, long step) {
-    if (rateSchedule != null) {
-      rate = RateSchedules.rateAt(NAME, "rate", rateSchedule, epoch, step, true);
-    }
+    rate.onSchedule(epoch, step);
   }
 
   /** Restarts the mask stream as if the layer had been created with {@code .seed(seed)}. */
@@ -190,7 +185,7 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
 
   /** {@return the fraction of units dropped in training, in [0, 1)} */
   public double rate() {
-    return rate;
+    return rate.value();
   }
 
   /** {@return a copy of the noise shape as given, or {@code null} for the input's full shape} */
@@ -205,7 +200,7 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
 
   /** {@return the rate schedule, or empty for a fixed rate} */
   public Optional<RateSchedule> rateSchedule() {
-    return Optional.ofNullable(rateSchedule);
+    return rate.schedule();
   }
 
   /**
@@ -238,6 +233,7 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
       build(shape);
     }
     int[] noise = noiseShape.resolve(shape);
+    double rate = this.rate.value();
     if (!training || rate == 0) {
       last = new Pass(shape, training, null, null, 1, false);
       return input;
@@ -287,7 +283,7 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
   /** E.g. {@code AlphaDropout[rate=0.1, noiseShape=(-1, 1, 4), seed=3]}. */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder(NAME).append("[rate=").append(rate);
+    StringBuilder sb = new StringBuilder(NAME).append("[rate=").append(rate.value());
     sb.append(noiseShape.describe());
     sb.append(stream.describe());
     return sb.append(']').toString();

@@ -87,8 +87,7 @@ import java.util.OptionalLong;
 public final class DropBlock2D implements Layer, Stochastic, Scheduled {
   private static final String NAME = "DropBlock2D";
 
-  private double rate;
-  private RateSchedule rateSchedule;
+  private final ScheduledRate rate;
   private final int blockSize;
   private DataFormat dataFormat = DataFormat.CHANNELS_LAST;
   private final RandomStream stream = new RandomStream();
@@ -110,7 +109,7 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
    *     {@code blockSize <= 0}
    */
   public DropBlock2D(double rate, int blockSize) {
-    this.rate = Checks.rate(NAME, "rate", rate);
+    this.rate = ScheduledRate.closed(NAME, "rate", rate);
     this.blockSize = Checks.positive(NAME, "blockSize", blockSize);
   }
 
@@ -153,18 +152,14 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
    */
   public DropBlock2D rateSchedule(RateSchedule schedule) {
     Checks.notBuilt(NAME, built, "rateSchedule");
-    Checks.notNull(NAME, "rate schedule", schedule);
-    this.rate = RateSchedules.rateAt(NAME, "rate", schedule, 0, 0, false);
-    this.rateSchedule = schedule;
+    rate.follow(Checks.notNull(NAME, "rate schedule", schedule));
     return this;
   }
 
   /** Sets the rate to the schedule's value; nothing without a schedule. */
   @Override
   public void onSchedule(int epoch, long step) {
-    if (rateSchedule != null) {
-      rate = RateSchedules.rateAt(NAME, "rate", rateSchedule, epoch, step, false);
-    }
+    rate.onSchedule(epoch, step);
   }
 
   /** Restarts the block stream as if the layer had been created with {@code .seed(seed)}. */
@@ -175,7 +170,7 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
 
   /** {@return the target fraction of units dropped in training} */
   public double rate() {
-    return rate;
+    return rate.value();
   }
 
   /** {@return the block side as given (before clipping to the maps)} */
@@ -195,7 +190,7 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
 
   /** {@return the rate schedule, or empty for a fixed rate} */
   public Optional<RateSchedule> rateSchedule() {
-    return Optional.ofNullable(rateSchedule);
+    return rate.schedule();
   }
 
   /**
@@ -237,6 +232,7 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
       check(shape);
     }
     int size = input.size();
+    double rate = this.rate.value();
     if (!training || rate == 0 || size == 0) {
       last = new Pass(shape, training, null, 1, false);
       return input;
@@ -290,8 +286,8 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
   /** E.g. {@code DropBlock2D[rate=0.1, blockSize=7, dataFormat=CHANNELS_LAST, seed=1]}. */
   @Override
   public String toString() {
-    return NAME + "[rate=" + rate + ", blockSize=" + blockSize + ", dataFormat=" + dataFormat
-        + stream.describe() + "]";
+    return NAME + "[rate=" + rate.value() + ", blockSize=" + blockSize + ", dataFormat="
+        + dataFormat + stream.describe() + "]";
   }
 
   /** The live mask of the last training forward, or null (for tests). */

@@ -96,8 +96,7 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
   private static final String NAME = "DropConnect";
 
   private final Layer inner;
-  private double rate;
-  private RateSchedule rateSchedule;
+  private final ScheduledRate rate;
   private boolean dropBias;
   private final RandomStream stream = new RandomStream();
   private boolean built;
@@ -127,7 +126,7 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
               + " (" + inner + ")");
     }
     this.inner = inner;
-    this.rate = Checks.rate(NAME, "rate", rate);
+    this.rate = ScheduledRate.closed(NAME, "rate", rate);
   }
 
   /**
@@ -169,18 +168,14 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
    */
   public DropConnect rateSchedule(RateSchedule schedule) {
     Checks.notBuilt(NAME, built, "rateSchedule");
-    Checks.notNull(NAME, "rate schedule", schedule);
-    this.rate = RateSchedules.rateAt(NAME, "rate", schedule, 0, 0, false);
-    this.rateSchedule = schedule;
+    rate.follow(Checks.notNull(NAME, "rate schedule", schedule));
     return this;
   }
 
   /** Sets the rate to the schedule's value; nothing without a schedule. */
   @Override
   public void onSchedule(int epoch, long step) {
-    if (rateSchedule != null) {
-      rate = RateSchedules.rateAt(NAME, "rate", rateSchedule, epoch, step, false);
-    }
+    rate.onSchedule(epoch, step);
   }
 
   /** Restarts the mask stream as if the layer had been created with {@code .seed(seed)}. */
@@ -196,7 +191,7 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
 
   /** {@return the fraction of weights dropped in training} */
   public double rate() {
-    return rate;
+    return rate.value();
   }
 
   /** {@return whether bias entries are dropped too} */
@@ -211,7 +206,7 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
 
   /** {@return the rate schedule, or empty for a fixed rate} */
   public Optional<RateSchedule> rateSchedule() {
-    return Optional.ofNullable(rateSchedule);
+    return rate.schedule();
   }
 
   /** Builds the wrapped layer. */
@@ -238,6 +233,7 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
     if (!built || inner.parameters().isEmpty()) {
       build(input.shape());
     }
+    double rate = this.rate.value();
     if (!training || rate == 0) {
       Tensor out = inner.forward(input, training);
       last = new Pass(training, null, 1, false);
@@ -356,7 +352,7 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
   /** E.g. {@code DropConnect[rate=0.5, dropBias=false, inner=Dense[units=3, activation=RELU]]}. */
   @Override
   public String toString() {
-    return NAME + "[rate=" + rate + ", dropBias=" + dropBias + stream.describe()
+    return NAME + "[rate=" + rate.value() + ", dropBias=" + dropBias + stream.describe()
         + ", inner=" + inner + "]";
   }
 

@@ -147,10 +147,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
 
   private static final String NAME = "Dropout";
 
-  /** The current rate: the constructor's, or the schedule's value at the last update. */
-  private double rate;
-  /** The schedule that sets {@link #rate} on each update, or null for a fixed rate. */
-  private RateSchedule rateSchedule;
+  private final ScheduledRate rate;
   private final NoiseShape noiseShape;
   private Scaling scaling = Scaling.INVERTED;
   /** The mask stream: one key per training forward that draws a mask. */
@@ -182,7 +179,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
    *     noise shape is below -1
    */
   public Dropout(double rate, int... noiseShape) {
-    this.rate = Checks.rate(NAME, "rate", rate);
+    this.rate = ScheduledRate.closed(NAME, "rate", rate);
     this.noiseShape = new NoiseShape(NAME, noiseShape);
   }
 
@@ -309,7 +306,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
    * {@link #rateSchedule(RateSchedule) schedule}, its value at the last update}
    */
   public double rate() {
-    return rate;
+    return rate.value();
   }
 
   /**
@@ -326,15 +323,13 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
    */
   public Dropout rateSchedule(RateSchedule schedule) {
     Checks.notBuilt(NAME, built, "rateSchedule");
-    Checks.notNull(NAME, "rate schedule", schedule);
-    this.rate = RateSchedules.rateAt(NAME, "rate", schedule, 0, 0, false);
-    this.rateSchedule = schedule;
+    rate.follow(Checks.notNull(NAME, "rate schedule", schedule));
     return this;
   }
 
   /** {@return the rate schedule, or empty for a fixed rate} */
   public java.util.Optional<RateSchedule> rateSchedule() {
-    return java.util.Optional.ofNullable(rateSchedule);
+    return rate.schedule();
   }
 
   /**
@@ -346,9 +341,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
    */
   @Override
   public void onSchedule(int epoch, long step) {
-    if (rateSchedule != null) {
-      rate = RateSchedules.rateAt(NAME, "rate", rateSchedule, epoch, step, false);
-    }
+    rate.onSchedule(epoch, step);
   }
 
   /**
@@ -403,6 +396,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
       build(shape);
     }
     int[] noise = noiseShape.resolve(shape);
+    double rate = this.rate.value();
     if (!training) {
       last = new Pass(rate, shape, false, null, null);
       return scaling == Scaling.INVERTED ? input : times(input, 1 - rate);
@@ -464,7 +458,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
    */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder(NAME).append("[rate=").append(rate);
+    StringBuilder sb = new StringBuilder(NAME).append("[rate=").append(rate.value());
     sb.append(noiseShape.describe());
     sb.append(", scaling=").append(scaling);
     sb.append(stream.describe());

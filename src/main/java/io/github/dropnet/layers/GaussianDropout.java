@@ -77,8 +77,7 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
   private static final String WHY_NOT_ONE =
       "rate 1 would give the noise an infinite variance, rate / (1 - rate)";
 
-  private double rate;
-  private RateSchedule rateSchedule;
+  private final ScheduledRate rate;
   private final NoiseShape noiseShape;
   private final RandomStream stream = new RandomStream();
   private boolean built;
@@ -110,7 +109,7 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
    *     is below -1
    */
   public GaussianDropout(double rate, int... noiseShape) {
-    this.rate = Checks.rateBelowOne(NAME, "rate", rate, WHY_NOT_ONE);
+    this.rate = ScheduledRate.belowOne(NAME, "rate", rate, WHY_NOT_ONE);
     this.noiseShape = new NoiseShape(NAME, noiseShape);
   }
 
@@ -140,18 +139,14 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
    */
   public GaussianDropout rateSchedule(RateSchedule schedule) {
     Checks.notBuilt(NAME, built, "rateSchedule");
-    Checks.notNull(NAME, "rate schedule", schedule);
-    this.rate = RateSchedules.rateAt(NAME, "rate", schedule, 0, 0, true);
-    this.rateSchedule = schedule;
+    rate.follow(Checks.notNull(NAME, "rate schedule", schedule));
     return this;
   }
 
   /** Sets the rate to the schedule's value; nothing without a schedule. */
   @Override
   public void onSchedule(int epoch, long step) {
-    if (rateSchedule != null) {
-      rate = RateSchedules.rateAt(NAME, "rate", rateSchedule, epoch, step, true);
-    }
+    rate.onSchedule(epoch, step);
   }
 
   /** Restarts the noise stream as if the layer had been created with {@code .seed(seed)}. */
@@ -162,12 +157,12 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
 
   /** {@return the rate, in [0, 1): the constructor's, or the schedule's at the last update} */
   public double rate() {
-    return rate;
+    return rate.value();
   }
 
   /** {@return the noise's standard deviation, {@code sqrt(rate / (1 - rate))}} */
   public double stddev() {
-    return Math.sqrt(rate / (1.0 - rate));
+    return stddev(rate.value());
   }
 
   /** {@return a copy of the noise shape as given, or {@code null} for the input's full shape} */
@@ -182,7 +177,7 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
 
   /** {@return the rate schedule, or empty for a fixed rate} */
   public Optional<RateSchedule> rateSchedule() {
-    return Optional.ofNullable(rateSchedule);
+    return rate.schedule();
   }
 
   /**
@@ -215,13 +210,14 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
       build(shape);
     }
     int[] noise = noiseShape.resolve(shape);
+    double rate = this.rate.value();
     if (!training || rate == 0) {
       last = new Pass(shape, training, null, null, false);
       return input;
     }
     DropoutKernels.Plan p = noiseShape.plan(shape, noise);
     double[] e = new double[p.noiseSize()];
-    NormalDraws.fill(stream.nextKey(), e, e.length, 1.0, stddev());
+    NormalDraws.fill(stream.nextKey(), e, e.length, 1.0, stddev(rate));
     double[] out = new double[p.size()];
     NoiseKernels.multiply(input.data(), out, e, p);
     last = new Pass(shape, true, e, p, false);
@@ -262,7 +258,7 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
   /** E.g. {@code GaussianDropout[rate=0.2, noiseShape=(-1, 1, 4), seed=42]}. */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder(NAME).append("[rate=").append(rate);
+    StringBuilder sb = new StringBuilder(NAME).append("[rate=").append(rate.value());
     sb.append(noiseShape.describe());
     sb.append(stream.describe());
     return sb.append(']').toString();
@@ -277,5 +273,10 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
   /** The training forwards that drew noise since the seed was set (for tests). */
   long calls() {
     return stream.calls();
+  }
+
+  /** The noise's standard deviation at a rate, {@code sqrt(rate / (1 - rate))}. */
+  private static double stddev(double rate) {
+    return Math.sqrt(rate / (1.0 - rate));
   }
 }

@@ -110,10 +110,9 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
   // configuration
   private final int units;
   private boolean returnSequences;
-  private double dropout;
-  private double recurrentDropout;
-  private RateSchedule dropoutSchedule;
-  private RateSchedule recurrentDropoutSchedule;
+  private final ScheduledRate dropout = ScheduledRate.closed(NAME, "dropout", 0);
+  private final ScheduledRate recurrentDropout =
+      ScheduledRate.closed(NAME, "recurrentDropout", 0);
   /** Seeds the initial weights, and gives one mask key per training forward. */
   private final RandomStream stream = new RandomStream();
 
@@ -169,7 +168,7 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
    */
   public LSTM dropout(double rate) {
     Checks.notBuilt(NAME, built, "dropout");
-    this.dropout = Checks.rate(NAME, "dropout", rate);
+    dropout.set(rate);
     return this;
   }
 
@@ -184,7 +183,7 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
    */
   public LSTM recurrentDropout(double rate) {
     Checks.notBuilt(NAME, built, "recurrentDropout");
-    this.recurrentDropout = Checks.rate(NAME, "recurrentDropout", rate);
+    recurrentDropout.set(rate);
     return this;
   }
 
@@ -201,9 +200,7 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
    */
   public LSTM dropoutSchedule(RateSchedule schedule) {
     Checks.notBuilt(NAME, built, "dropoutSchedule");
-    Checks.notNull(NAME, "dropout schedule", schedule);
-    this.dropout = RateSchedules.rateAt(NAME, "dropout", schedule, 0, 0, false);
-    this.dropoutSchedule = schedule;
+    dropout.follow(Checks.notNull(NAME, "dropout schedule", schedule));
     return this;
   }
 
@@ -218,9 +215,7 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
    */
   public LSTM recurrentDropoutSchedule(RateSchedule schedule) {
     Checks.notBuilt(NAME, built, "recurrentDropoutSchedule");
-    Checks.notNull(NAME, "recurrent dropout schedule", schedule);
-    this.recurrentDropout = RateSchedules.rateAt(NAME, "recurrentDropout", schedule, 0, 0, false);
-    this.recurrentDropoutSchedule = schedule;
+    recurrentDropout.follow(Checks.notNull(NAME, "recurrent dropout schedule", schedule));
     return this;
   }
 
@@ -230,14 +225,10 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
    */
   @Override
   public void onSchedule(int epoch, long step) {
-    double in = dropoutSchedule == null
-        ? dropout : RateSchedules.rateAt(NAME, "dropout", dropoutSchedule, epoch, step, false);
-    double rec = recurrentDropoutSchedule == null
-        ? recurrentDropout
-        : RateSchedules.rateAt(
-            NAME, "recurrentDropout", recurrentDropoutSchedule, epoch, step, false);
-    dropout = in;
-    recurrentDropout = rec;
+    double in = dropout.valueAt(epoch, step);
+    double rec = recurrentDropout.valueAt(epoch, step);
+    dropout.set(in);
+    recurrentDropout.set(rec);
   }
 
   /**
@@ -271,12 +262,12 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
 
   /** {@return the input dropout rate, in [0, 1]} */
   public double dropout() {
-    return dropout;
+    return dropout.value();
   }
 
   /** {@return the recurrent dropout rate, in [0, 1]} */
   public double recurrentDropout() {
-    return recurrentDropout;
+    return recurrentDropout.value();
   }
 
   /**
@@ -376,17 +367,19 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
     double[] recurrentMask = null;
     if (training) {
       long key = stream.nextKey();
-      if (dropout > 0) {
+      double inputRate = dropout.value();
+      double recurrentRate = recurrentDropout.value();
+      if (inputRate > 0) {
         inputMask = new double[n * inputDim];
-        LstmKernels.dropoutMask(Rng.bits(key, INPUT_MASK_STREAM), dropout, inputMask);
+        LstmKernels.dropoutMask(Rng.bits(key, INPUT_MASK_STREAM), inputRate, inputMask);
         double[] masked = new double[x.length];
         LstmKernels.maskSteps(n, steps, inputDim, x, inputMask, masked);
         x = masked;
       }
-      if (recurrentDropout > 0) {
+      if (recurrentRate > 0) {
         recurrentMask = new double[n * units];
         LstmKernels.dropoutMask(
-            Rng.bits(key, RECURRENT_MASK_STREAM), recurrentDropout, recurrentMask);
+            Rng.bits(key, RECURRENT_MASK_STREAM), recurrentRate, recurrentMask);
       }
     }
 
@@ -481,6 +474,6 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
   @Override
   public String toString() {
     return NAME + "[units=" + units + ", returnSequences=" + returnSequences + ", dropout="
-        + dropout + ", recurrentDropout=" + recurrentDropout + "]";
+        + dropout.value() + ", recurrentDropout=" + recurrentDropout.value() + "]";
   }
 }
