@@ -88,12 +88,11 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
   private final RandomStream stream = new RandomStream();
   private boolean built;
 
-  /** What the last forward left for backward; {@code null} before the first forward. */
-  private volatile Pass last;
+  /** What the last forward left for backward. */
+  private final LastPass<Pass> last = new LastPass<>(NAME, "mask");
 
   /** Immutable. mask is null unless a training forward drew one; a is that forward's scale. */
-  private record Pass(int[] shape, boolean training, long[] mask, DropoutKernels.Plan plan,
-      double a, boolean consumed) {}
+  private record Pass(int[] shape, long[] mask, DropoutKernels.Plan plan, double a) {}
 
   /**
    * Alpha dropout of the given rate, with a mask over the input's full shape.
@@ -235,7 +234,7 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
     int[] noise = noiseShape.resolve(shape);
     double rate = this.rate.value();
     if (!training || rate == 0) {
-      last = new Pass(shape, training, null, null, 1, false);
+      last.keep(new Pass(shape, null, null, 1), training);
       return input;
     }
     DropoutKernels.Plan p = noiseShape.plan(shape, noise);
@@ -245,7 +244,7 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
     double b = -a * ALPHA_PRIME * rate;
     double[] out = new double[p.size()];
     NoiseKernels.affineMask(input.data(), out, mask, p, a, b, a * ALPHA_PRIME + b);
-    last = new Pass(shape, true, mask, p, a, false);
+    last.keep(new Pass(shape, mask, p, a), true);
     return Tensor.wrap(out, shape);
   }
 
@@ -260,20 +259,12 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
    */
   @Override
   public Tensor backward(Tensor gradOutput) {
-    Pass pass = Checks.forwardDone(NAME, last);
-    if (pass.consumed()) {
-      throw new IllegalStateException(
-          NAME + ": backward called twice after one training forward; the first backward"
-              + " released its mask, so run a training forward before each backward");
-    }
+    Pass pass = last.forBackward();
     Checks.notNull(NAME, "gradOutput", gradOutput);
     Checks.gradShape(NAME, pass.shape(), gradOutput);
-    if (!pass.training()) {
-      return gradOutput;
-    }
-    last = new Pass(pass.shape(), true, null, null, 1, true);
+    last.release();
     if (pass.mask() == null) {
-      return gradOutput; // rate 0
+      return gradOutput; // inference or rate 0
     }
     double[] dx = new double[pass.plan().size()];
     DropoutKernels.apply(gradOutput.data(), dx, pass.mask(), pass.plan(), pass.a());
@@ -291,7 +282,7 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
 
   /** The live mask of the last training forward, or null (for tests). */
   long[] maskBits() {
-    Pass pass = last;
+    Pass pass = last.peek();
     return pass == null ? null : pass.mask();
   }
 

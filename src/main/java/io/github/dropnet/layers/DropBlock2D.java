@@ -93,12 +93,11 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
   private final RandomStream stream = new RandomStream();
   private boolean built;
 
-  /** What the last forward left for backward; {@code null} before the first forward. */
-  private volatile Pass last;
+  /** What the last forward left for backward. */
+  private final LastPass<Pass> last = new LastPass<>(NAME, "mask");
 
   /** Immutable. mask is null unless a training forward drew blocks; scale is its factor. */
-  private record Pass(int[] shape, boolean training, long[] mask, double scale,
-      boolean consumed) {}
+  private record Pass(int[] shape, long[] mask, double scale) {}
 
   /**
    * DropBlock with the given target drop rate and block side.
@@ -234,7 +233,7 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
     int size = input.size();
     double rate = this.rate.value();
     if (!training || rate == 0 || size == 0) {
-      last = new Pass(shape, training, null, 1, false);
+      last.keep(new Pass(shape, null, 1), training);
       return input;
     }
     int h = shape[ImageShapes.heightAxis(dataFormat)];
@@ -247,7 +246,7 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
     double scale = kept == 0 ? 0.0 : (double) size / kept;
     double[] out = new double[size];
     DropoutKernels.apply(input.data(), out, mask, DropoutKernels.Plan.of(shape, shape), scale);
-    last = new Pass(shape, true, mask, scale, false);
+    last.keep(new Pass(shape, mask, scale), true);
     return Tensor.wrap(out, shape);
   }
 
@@ -262,20 +261,12 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
    */
   @Override
   public Tensor backward(Tensor gradOutput) {
-    Pass pass = Checks.forwardDone(NAME, last);
-    if (pass.consumed()) {
-      throw new IllegalStateException(
-          NAME + ": backward called twice after one training forward; the first backward"
-              + " released its mask, so run a training forward before each backward");
-    }
+    Pass pass = last.forBackward();
     Checks.notNull(NAME, "gradOutput", gradOutput);
     Checks.gradShape(NAME, pass.shape(), gradOutput);
-    if (!pass.training()) {
-      return gradOutput;
-    }
-    last = new Pass(pass.shape(), true, null, 1, true);
+    last.release();
     if (pass.mask() == null) {
-      return gradOutput; // rate 0 or an empty input
+      return gradOutput; // inference, rate 0 or an empty input
     }
     double[] dx = new double[gradOutput.size()];
     DropoutKernels.apply(gradOutput.data(), dx, pass.mask(),
@@ -292,7 +283,7 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
 
   /** The live mask of the last training forward, or null (for tests). */
   long[] maskBits() {
-    Pass pass = last;
+    Pass pass = last.peek();
     return pass == null ? null : pass.mask();
   }
 

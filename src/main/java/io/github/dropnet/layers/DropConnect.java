@@ -101,14 +101,14 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
   private final RandomStream stream = new RandomStream();
   private boolean built;
 
-  /** What the last forward left for backward; {@code null} before the first forward. */
-  private volatile Pass last;
+  /** What the last forward left for backward. */
+  private final LastPass<Pass> last = new LastPass<>(NAME, "masks");
 
   /**
    * Immutable. masks holds one mask per dropped parameter, or is null when the forward ran the
    * wrapped layer unmasked; scale is that forward's {@code 1 / (1 - rate)}.
    */
-  private record Pass(boolean training, long[][] masks, double scale, boolean consumed) {}
+  private record Pass(long[][] masks, double scale) {}
 
   /**
    * Drops a fraction {@code rate} of {@code inner}'s kernel in training.
@@ -236,7 +236,7 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
     double rate = this.rate.value();
     if (!training || rate == 0) {
       Tensor out = inner.forward(input, training);
-      last = new Pass(training, null, 1, false);
+      last.keep(new Pass(null, 1), training);
       return out;
     }
     List<Tensor> params = inner.parameters();
@@ -249,7 +249,7 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
     }
     double scale = 1.0 / (1.0 - rate);
     Tensor out = withMaskedWeights(params, masks, scale, () -> inner.forward(input, true));
-    last = new Pass(true, masks, scale, false);
+    last.keep(new Pass(masks, scale), true);
     return out;
   }
 
@@ -264,18 +264,11 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
    */
   @Override
   public Tensor backward(Tensor gradOutput) {
-    Pass pass = Checks.forwardDone(NAME, last);
-    if (pass.consumed()) {
-      throw new IllegalStateException(
-          NAME + ": backward called twice after one training forward; the first backward"
-              + " released its masks, so run a training forward before each backward");
-    }
+    Pass pass = last.forBackward();
     Checks.notNull(NAME, "gradOutput", gradOutput);
     if (pass.masks() == null) {
       Tensor dx = inner.backward(gradOutput);
-      if (pass.training()) {
-        last = new Pass(true, null, 1, true);
-      }
+      last.release();
       return dx;
     }
     List<Tensor> params = inner.parameters();
@@ -286,7 +279,7 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
       Tensor g = grads.get(p);
       DropoutKernels.apply(g.data(), g.data(), masks[p], fullPlan(g), pass.scale());
     }
-    last = new Pass(true, null, 1, true);
+    last.release();
     return dx;
   }
 
@@ -358,7 +351,7 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
 
   /** The masks of the last training forward, or null (for tests). */
   long[][] masks() {
-    Pass pass = last;
+    Pass pass = last.peek();
     return pass == null ? null : pass.masks();
   }
 }

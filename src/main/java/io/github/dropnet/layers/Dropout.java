@@ -154,8 +154,17 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
   private final RandomStream stream = new RandomStream();
   private boolean built;
 
-  /** What the last forward left for backward; {@code null} before the first forward. */
-  private volatile Pass last;
+  /** What the last forward left for backward. */
+  private final LastPass<Pass> last = new LastPass<>(NAME, "mask");
+
+  /**
+   * What one forward leaves for backward; immutable, so inference threads can publish it.
+   *
+   * @param rate the rate of that forward: a schedule may change the layer's rate before backward
+   * @param mask the mask of a training forward at 0 &lt; rate &lt; 1, at the noise shape; else null
+   */
+  private record Pass(
+      double rate, int[] shape, boolean training, long[] mask, DropoutKernels.Plan plan) {}
 
   /**
    * Dropout of the given rate, with a mask over the input's full shape.
@@ -398,11 +407,11 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
     int[] noise = noiseShape.resolve(shape);
     double rate = this.rate.value();
     if (!training) {
-      last = new Pass(rate, shape, false, null, null);
+      last.keep(new Pass(rate, shape, false, null, null), false);
       return scaling == Scaling.INVERTED ? input : times(input, 1 - rate);
     }
     if (rate == 0 || rate == 1) {
-      last = new Pass(rate, shape, true, null, null);
+      last.keep(new Pass(rate, shape, true, null, null), true);
       return rate == 0 ? input : Tensor.zeros(shape);
     }
     DropoutKernels.Plan p = noiseShape.plan(shape, noise);
@@ -417,7 +426,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
       DropoutMask.fill(key, threshold, mask, p.noiseSize());
       DropoutKernels.apply(input.data(), out, mask, p, trainScale(rate));
     }
-    last = new Pass(rate, shape, true, mask, p);
+    last.keep(new Pass(rate, shape, true, mask, p), true);
     return Tensor.wrap(out, shape);
   }
 
@@ -432,24 +441,20 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
    */
   @Override
   public Tensor backward(Tensor gradOutput) {
-    Pass pass = Checks.forwardDone(NAME, last);
-    if (pass.consumed) {
-      throw new IllegalStateException(
-          NAME + ": backward called twice after one training forward; the first backward"
-              + " released its mask, so run a training forward before each backward");
-    }
+    Pass pass = last.forBackward();
     Checks.notNull(NAME, "gradOutput", gradOutput);
-    Checks.gradShape(NAME, pass.shape, gradOutput);
-    if (!pass.training) {
-      return scaling == Scaling.INVERTED ? gradOutput : times(gradOutput, 1 - pass.rate);
+    Checks.gradShape(NAME, pass.shape(), gradOutput);
+    if (!pass.training()) {
+      return scaling == Scaling.INVERTED ? gradOutput : times(gradOutput, 1 - pass.rate());
     }
-    last = new Pass(pass.rate, pass.shape, true, null, null, true);
-    if (pass.rate == 0 || pass.rate == 1) {
-      return pass.rate == 0 ? gradOutput : Tensor.zeros(pass.shape);
+    last.release();
+    if (pass.rate() == 0 || pass.rate() == 1) {
+      return pass.rate() == 0 ? gradOutput : Tensor.zeros(pass.shape());
     }
-    double[] dx = new double[pass.plan.size()];
-    DropoutKernels.apply(gradOutput.data(), dx, pass.mask, pass.plan, trainScale(pass.rate));
-    return Tensor.wrap(dx, pass.shape);
+    double[] dx = new double[pass.plan().size()];
+    DropoutKernels.apply(
+        gradOutput.data(), dx, pass.mask(), pass.plan(), trainScale(pass.rate()));
+    return Tensor.wrap(dx, pass.shape());
   }
 
   /**
@@ -467,8 +472,8 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
 
   /** The live mask of the last training forward, or null once released (for tests). */
   long[] maskBits() {
-    Pass pass = last;
-    return pass == null ? null : pass.mask;
+    Pass pass = last.peek();
+    return pass == null ? null : pass.mask();
   }
 
   /** How many training forwards have drawn a mask since the seed was set (for tests). */
@@ -490,32 +495,5 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
       return Tensor.zeros(t.shape());
     }
     return t.mul(factor);
-  }
-
-  /** What one forward leaves for backward: immutable, so inference threads can publish it. */
-  private static final class Pass {
-    /** The rate of that forward: a schedule may change the layer's rate before backward. */
-    final double rate;
-    final int[] shape;
-    final boolean training;
-    /** The mask of a training forward at 0 &lt; rate &lt; 1, at the noise shape; else null. */
-    final long[] mask;
-    final DropoutKernels.Plan plan;
-    /** True once backward has used this training forward. */
-    final boolean consumed;
-
-    Pass(double rate, int[] shape, boolean training, long[] mask, DropoutKernels.Plan plan) {
-      this(rate, shape, training, mask, plan, false);
-    }
-
-    Pass(double rate, int[] shape, boolean training, long[] mask, DropoutKernels.Plan plan,
-        boolean consumed) {
-      this.rate = rate;
-      this.shape = shape;
-      this.training = training;
-      this.mask = mask;
-      this.plan = plan;
-      this.consumed = consumed;
-    }
   }
 }

@@ -82,12 +82,11 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
   private final RandomStream stream = new RandomStream();
   private boolean built;
 
-  /** What the last forward left for backward; {@code null} before the first forward. */
-  private volatile Pass last;
+  /** What the last forward left for backward. */
+  private final LastPass<Pass> last = new LastPass<>(NAME, "noise");
 
   /** Immutable, so inference threads can publish it. noise is null unless training drew it. */
-  private record Pass(int[] shape, boolean training, double[] noise, DropoutKernels.Plan plan,
-      boolean consumed) {}
+  private record Pass(int[] shape, double[] noise, DropoutKernels.Plan plan) {}
 
   /**
    * Gaussian dropout of the given rate, with noise over the input's full shape.
@@ -212,7 +211,7 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
     int[] noise = noiseShape.resolve(shape);
     double rate = this.rate.value();
     if (!training || rate == 0) {
-      last = new Pass(shape, training, null, null, false);
+      last.keep(new Pass(shape, null, null), training);
       return input;
     }
     DropoutKernels.Plan p = noiseShape.plan(shape, noise);
@@ -220,7 +219,7 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
     NormalDraws.fill(stream.nextKey(), e, e.length, 1.0, stddev(rate));
     double[] out = new double[p.size()];
     NoiseKernels.multiply(input.data(), out, e, p);
-    last = new Pass(shape, true, e, p, false);
+    last.keep(new Pass(shape, e, p), true);
     return Tensor.wrap(out, shape);
   }
 
@@ -235,20 +234,12 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
    */
   @Override
   public Tensor backward(Tensor gradOutput) {
-    Pass pass = Checks.forwardDone(NAME, last);
-    if (pass.consumed()) {
-      throw new IllegalStateException(
-          NAME + ": backward called twice after one training forward; the first backward"
-              + " released its noise, so run a training forward before each backward");
-    }
+    Pass pass = last.forBackward();
     Checks.notNull(NAME, "gradOutput", gradOutput);
     Checks.gradShape(NAME, pass.shape(), gradOutput);
-    if (!pass.training()) {
-      return gradOutput;
-    }
-    last = new Pass(pass.shape(), true, null, null, true);
+    last.release();
     if (pass.noise() == null) {
-      return gradOutput; // rate 0
+      return gradOutput; // inference or rate 0
     }
     double[] dx = new double[pass.plan().size()];
     NoiseKernels.multiply(gradOutput.data(), dx, pass.noise(), pass.plan());
@@ -266,7 +257,7 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
 
   /** The live noise of the last training forward, or null (for tests). */
   double[] noise() {
-    Pass pass = last;
+    Pass pass = last.peek();
     return pass == null ? null : pass.noise();
   }
 
