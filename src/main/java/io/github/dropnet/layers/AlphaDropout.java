@@ -274,10 +274,7 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
   /** E.g. {@code AlphaDropout[rate=0.1, noiseShape=(-1, 1, 4), seed=3]}. */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder(NAME).append("[rate=").append(rate.value());
-    sb.append(noiseShape.describe());
-    sb.append(stream.describe());
-    return sb.append(']').toString();
+    return NAME + "[rate=" + rate.value() + noiseShape.describe() + stream.describe() + "]";
   }
 
   /** The live mask of the last training forward, or null (for tests). */

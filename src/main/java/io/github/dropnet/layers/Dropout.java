@@ -463,11 +463,8 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
    */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder(NAME).append("[rate=").append(rate.value());
-    sb.append(noiseShape.describe());
-    sb.append(", scaling=").append(scaling);
-    sb.append(stream.describe());
-    return sb.append(']').toString();
+    return NAME + "[rate=" + rate.value() + noiseShape.describe() + ", scaling=" + scaling
+        + stream.describe() + "]";
   }
 
   /** The live mask of the last training forward, or null once released (for tests). */

@@ -249,10 +249,7 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
   /** E.g. {@code GaussianDropout[rate=0.2, noiseShape=(-1, 1, 4), seed=42]}. */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder(NAME).append("[rate=").append(rate.value());
-    sb.append(noiseShape.describe());
-    sb.append(stream.describe());
-    return sb.append(']').toString();
+    return NAME + "[rate=" + rate.value() + noiseShape.describe() + stream.describe() + "]";
   }
 
   /** The live noise of the last training forward, or null (for tests). */
