@@ -1,11 +1,9 @@
 package io.github.dropnet.layers;
 
-import io.github.dropnet.Shapes;
 import io.github.dropnet.Tensor;
 import io.github.dropnet.kernels.DropoutKernels;
 import io.github.dropnet.kernels.DropoutMask;
 import io.github.dropnet.kernels.NoiseKernels;
-import io.github.dropnet.kernels.Rng;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -85,23 +83,16 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
   /** SELU's negative saturation, {@code -scale * alpha = -1.7580993408473766}. */
   public static final double ALPHA_PRIME = -Activation.SELU_SCALE * Activation.SELU_ALPHA;
 
-  private double rate;
-  private RateSchedule rateSchedule;
-  private final int[] noiseShape;
-  private long seed = Rng.freshSeed();
-  private boolean seeded;
-  private long calls;
+  private final ScheduledRate rate;
+  private final NoiseShape noiseShape;
+  private final RandomStream stream = new RandomStream();
   private boolean built;
 
-  private int[] planShape;
-  private DropoutKernels.Plan plan;
-
-  /** What the last forward left for backward; {@code null} before the first forward. */
-  private volatile Pass last;
+  /** What the last forward left for backward. */
+  private final LastPass<Pass> last = new LastPass<>(NAME, "mask");
 
   /** Immutable. mask is null unless a training forward drew one; a is that forward's scale. */
-  private record Pass(int[] shape, boolean training, long[] mask, DropoutKernels.Plan plan,
-      double a, boolean consumed) {}
+  private record Pass(int[] shape, long[] mask, DropoutKernels.Plan plan, double a) {}
 
   /**
    * Alpha dropout of the given rate, with a mask over the input's full shape.
@@ -123,8 +114,8 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
    *     is below -1
    */
   public AlphaDropout(double rate, int... noiseShape) {
-    this.rate = Checks.rateBelowOne(NAME, "rate", rate, WHY_NOT_ONE);
-    this.noiseShape = NoiseShapes.checked(NAME, noiseShape);
+    this.rate = ScheduledRate.belowOne(NAME, "rate", rate, WHY_NOT_ONE);
+    this.noiseShape = new NoiseShape(NAME, noiseShape);
   }
 
   /**
@@ -159,7 +150,7 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
    */
   public AlphaDropout seed(long seed) {
     Checks.notBuilt(NAME, built, "seed");
-    reseed(seed);
+    stream.reseed(seed);
     return this;
   }
 
@@ -175,46 +166,40 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
    */
   public AlphaDropout rateSchedule(RateSchedule schedule) {
     Checks.notBuilt(NAME, built, "rateSchedule");
-    Checks.notNull(NAME, "rate schedule", schedule);
-    this.rate = RateSchedules.rateAt(NAME, "rate", schedule, 0, 0, true);
-    this.rateSchedule = schedule;
+    rate.follow(Checks.notNull(NAME, "rate schedule", schedule));
     return this;
   }
 
   /** Sets the rate to the schedule's value; nothing without a schedule. */
   @Override
   public void onSchedule(int epoch, long step) {
-    if (rateSchedule != null) {
-      rate = RateSchedules.rateAt(NAME, "rate", rateSchedule, epoch, step, true);
-    }
+    rate.onSchedule(epoch, step);
   }
 
   /** Restarts the mask stream as if the layer had been created with {@code .seed(seed)}. */
   @Override
   public void reseed(long seed) {
-    this.seed = seed;
-    this.seeded = true;
-    this.calls = 0;
+    stream.reseed(seed);
   }
 
   /** {@return the fraction of units dropped in training, in [0, 1)} */
   public double rate() {
-    return rate;
+    return rate.value();
   }
 
   /** {@return a copy of the noise shape as given, or {@code null} for the input's full shape} */
   public int[] noiseShape() {
-    return noiseShape == null ? null : noiseShape.clone();
+    return noiseShape.given();
   }
 
   /** {@return the seed, or empty for an unseeded layer} */
   public OptionalLong seed() {
-    return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
+    return stream.seed();
   }
 
   /** {@return the rate schedule, or empty for a fixed rate} */
   public Optional<RateSchedule> rateSchedule() {
-    return Optional.ofNullable(rateSchedule);
+    return rate.schedule();
   }
 
   /**
@@ -224,16 +209,14 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
    */
   @Override
   public void build(int... inputShape) {
-    Checks.notNull(NAME, "input shape", inputShape);
-    NoiseShapes.resolve(NAME, noiseShape, inputShape);
+    noiseShape.resolve(inputShape);
     built = true;
   }
 
   /** The input shape (a copy), after the checks of {@link #build}. */
   @Override
   public int[] outputShape(int... inputShape) {
-    Checks.notNull(NAME, "input shape", inputShape);
-    NoiseShapes.resolve(NAME, noiseShape, inputShape);
+    noiseShape.resolve(inputShape);
     return inputShape.clone();
   }
 
@@ -248,19 +231,20 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
     if (!built) {
       build(shape);
     }
-    int[] noise = NoiseShapes.resolve(NAME, noiseShape, shape);
+    int[] noise = noiseShape.resolve(shape);
+    double rate = this.rate.value();
     if (!training || rate == 0) {
-      last = new Pass(shape, training, null, null, 1, false);
+      last.keep(new Pass(shape, null, null, 1), training);
       return input;
     }
-    DropoutKernels.Plan p = planFor(shape, noise);
+    DropoutKernels.Plan p = noiseShape.plan(shape, noise);
     long[] mask =
-        DropoutMask.create(Rng.key(seed, calls++), DropoutMask.threshold(rate), p.noiseSize());
+        DropoutMask.create(stream.nextKey(), DropoutMask.threshold(rate), p.noiseSize());
     double a = scale(rate);
     double b = -a * ALPHA_PRIME * rate;
     double[] out = new double[p.size()];
     NoiseKernels.affineMask(input.data(), out, mask, p, a, b, a * ALPHA_PRIME + b);
-    last = new Pass(shape, true, mask, p, a, false);
+    last.keep(new Pass(shape, mask, p, a), true);
     return Tensor.wrap(out, shape);
   }
 
@@ -275,20 +259,12 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
    */
   @Override
   public Tensor backward(Tensor gradOutput) {
-    Pass pass = Checks.forwardDone(NAME, last);
-    if (pass.consumed()) {
-      throw new IllegalStateException(
-          NAME + ": backward called twice after one training forward; the first backward"
-              + " released its mask, so run a training forward before each backward");
-    }
+    Pass pass = last.forBackward();
     Checks.notNull(NAME, "gradOutput", gradOutput);
     Checks.gradShape(NAME, pass.shape(), gradOutput);
-    if (!pass.training()) {
-      return gradOutput;
-    }
-    last = new Pass(pass.shape(), true, null, null, 1, true);
+    last.release();
     if (pass.mask() == null) {
-      return gradOutput; // rate 0
+      return gradOutput; // inference or rate 0
     }
     double[] dx = new double[pass.plan().size()];
     DropoutKernels.apply(gradOutput.data(), dx, pass.mask(), pass.plan(), pass.a());
@@ -298,32 +274,17 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
   /** E.g. {@code AlphaDropout[rate=0.1, noiseShape=(-1, 1, 4), seed=3]}. */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder(NAME).append("[rate=").append(rate);
-    if (noiseShape != null) {
-      sb.append(", noiseShape=").append(Shapes.format(noiseShape));
-    }
-    if (seeded) {
-      sb.append(", seed=").append(seed);
-    }
-    return sb.append(']').toString();
+    return NAME + "[rate=" + rate.value() + noiseShape.describe() + stream.describe() + "]";
   }
 
   /** The live mask of the last training forward, or null (for tests). */
   long[] maskBits() {
-    Pass pass = last;
+    Pass pass = last.peek();
     return pass == null ? null : pass.mask();
   }
 
   /** The training forwards that drew a mask since the seed was set (for tests). */
   long calls() {
-    return calls;
-  }
-
-  private DropoutKernels.Plan planFor(int[] shape, int[] noise) {
-    if (plan == null || !Shapes.same(planShape, shape)) {
-      plan = DropoutKernels.Plan.of(shape, noise);
-      planShape = shape;
-    }
-    return plan;
+    return stream.calls();
   }
 }

@@ -2,6 +2,7 @@ package io.github.dropnet.layers;
 
 import io.github.dropnet.Shapes;
 import io.github.dropnet.Tensor;
+import java.util.List;
 
 /** Argument and shape checks shared by the layers; every message names the layer. */
 final class Checks {
@@ -105,8 +106,24 @@ final class Checks {
     return cache;
   }
 
+  /**
+   * Copies {@code given} into the layer's live weight tensors, after checking that it holds
+   * tensors of exactly their shapes (as {@link #weights}).
+   */
+  static void copyWeights(String layer, List<Tensor> given, List<Tensor> live) {
+    int[][] shapes = new int[live.size()][];
+    for (int i = 0; i < shapes.length; i++) {
+      shapes[i] = live.get(i).shape();
+    }
+    weights(layer, given, shapes);
+    for (int i = 0; i < shapes.length; i++) {
+      double[] from = given.get(i).data();
+      System.arraycopy(from, 0, live.get(i).data(), 0, from.length);
+    }
+  }
+
   /** Requires the weight list to hold tensors of exactly the expected shapes. */
-  static void weights(String layer, java.util.List<Tensor> given, int[]... expected) {
+  static void weights(String layer, List<Tensor> given, int[]... expected) {
     if (given == null || given.size() != expected.length) {
       throw new IllegalArgumentException(
           layer + ": setWeights expected " + expected.length + " tensors, received "

@@ -449,16 +449,7 @@ public final class Conv2D implements Layer {
       throw new IllegalStateException(
           NAME + ": setWeights needs a built layer; call build(inputShape) first");
     }
-    if (useBias) {
-      Checks.weights(NAME, weights, kernel.shape(), bias.shape());
-    } else {
-      Checks.weights(NAME, weights, kernel.shape());
-    }
-    List<Tensor> own = parameters();
-    for (int i = 0; i < own.size(); i++) {
-      double[] src = weights.get(i).data();
-      System.arraycopy(src, 0, own.get(i).data(), 0, src.length);
-    }
+    Checks.copyWeights(NAME, weights, parameters());
   }
 
   /**

@@ -326,16 +326,7 @@ public final class Dense implements Layer {
           NAME + ": setWeights needs a built layer (the input size is not known yet): call "
               + "build(inputShape) or forward first");
     }
-    List<Tensor> live = parameters();
-    int[][] expected = new int[live.size()][];
-    for (int i = 0; i < expected.length; i++) {
-      expected[i] = live.get(i).shape();
-    }
-    Checks.weights(NAME, weights, expected);
-    for (int i = 0; i < expected.length; i++) {
-      double[] src = weights.get(i).data();
-      System.arraycopy(src, 0, live.get(i).data(), 0, src.length);
-    }
+    Checks.copyWeights(NAME, weights, parameters());
   }
 
   /**

@@ -4,7 +4,6 @@ import io.github.dropnet.Tensor;
 import io.github.dropnet.kernels.DropBlockMask;
 import io.github.dropnet.kernels.DropoutKernels;
 import io.github.dropnet.kernels.DropoutMask;
-import io.github.dropnet.kernels.Rng;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -88,21 +87,17 @@ import java.util.OptionalLong;
 public final class DropBlock2D implements Layer, Stochastic, Scheduled {
   private static final String NAME = "DropBlock2D";
 
-  private double rate;
-  private RateSchedule rateSchedule;
+  private final ScheduledRate rate;
   private final int blockSize;
   private DataFormat dataFormat = DataFormat.CHANNELS_LAST;
-  private long seed = Rng.freshSeed();
-  private boolean seeded;
-  private long calls;
+  private final RandomStream stream = new RandomStream();
   private boolean built;
 
-  /** What the last forward left for backward; {@code null} before the first forward. */
-  private volatile Pass last;
+  /** What the last forward left for backward. */
+  private final LastPass<Pass> last = new LastPass<>(NAME, "mask");
 
   /** Immutable. mask is null unless a training forward drew blocks; scale is its factor. */
-  private record Pass(int[] shape, boolean training, long[] mask, double scale,
-      boolean consumed) {}
+  private record Pass(int[] shape, long[] mask, double scale) {}
 
   /**
    * DropBlock with the given target drop rate and block side.
@@ -113,7 +108,7 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
    *     {@code blockSize <= 0}
    */
   public DropBlock2D(double rate, int blockSize) {
-    this.rate = Checks.rate(NAME, "rate", rate);
+    this.rate = ScheduledRate.closed(NAME, "rate", rate);
     this.blockSize = Checks.positive(NAME, "blockSize", blockSize);
   }
 
@@ -140,7 +135,7 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
    */
   public DropBlock2D seed(long seed) {
     Checks.notBuilt(NAME, built, "seed");
-    reseed(seed);
+    stream.reseed(seed);
     return this;
   }
 
@@ -156,31 +151,25 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
    */
   public DropBlock2D rateSchedule(RateSchedule schedule) {
     Checks.notBuilt(NAME, built, "rateSchedule");
-    Checks.notNull(NAME, "rate schedule", schedule);
-    this.rate = RateSchedules.rateAt(NAME, "rate", schedule, 0, 0, false);
-    this.rateSchedule = schedule;
+    rate.follow(Checks.notNull(NAME, "rate schedule", schedule));
     return this;
   }
 
   /** Sets the rate to the schedule's value; nothing without a schedule. */
   @Override
   public void onSchedule(int epoch, long step) {
-    if (rateSchedule != null) {
-      rate = RateSchedules.rateAt(NAME, "rate", rateSchedule, epoch, step, false);
-    }
+    rate.onSchedule(epoch, step);
   }
 
   /** Restarts the block stream as if the layer had been created with {@code .seed(seed)}. */
   @Override
   public void reseed(long seed) {
-    this.seed = seed;
-    this.seeded = true;
-    this.calls = 0;
+    stream.reseed(seed);
   }
 
   /** {@return the target fraction of units dropped in training} */
   public double rate() {
-    return rate;
+    return rate.value();
   }
 
   /** {@return the block side as given (before clipping to the maps)} */
@@ -195,12 +184,12 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
 
   /** {@return the seed, or empty for an unseeded layer} */
   public OptionalLong seed() {
-    return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
+    return stream.seed();
   }
 
   /** {@return the rate schedule, or empty for a fixed rate} */
   public Optional<RateSchedule> rateSchedule() {
-    return Optional.ofNullable(rateSchedule);
+    return rate.schedule();
   }
 
   /**
@@ -242,8 +231,9 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
       check(shape);
     }
     int size = input.size();
+    double rate = this.rate.value();
     if (!training || rate == 0 || size == 0) {
-      last = new Pass(shape, training, null, 1, false);
+      last.keep(new Pass(shape, null, 1), training);
       return input;
     }
     int h = shape[ImageShapes.heightAxis(dataFormat)];
@@ -251,12 +241,12 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
     int c = shape[ImageShapes.channelAxis(dataFormat)];
     int s = DropBlockMask.blockSize(blockSize, h, w);
     long[] mask = new long[DropoutMask.words(size)];
-    long kept = DropBlockMask.fill(Rng.key(seed, calls++), DropBlockMask.gamma(rate, s, h, w),
+    long kept = DropBlockMask.fill(stream.nextKey(), DropBlockMask.gamma(rate, s, h, w),
         shape[0], c, h, w, s, dataFormat == DataFormat.CHANNELS_LAST, mask);
     double scale = kept == 0 ? 0.0 : (double) size / kept;
     double[] out = new double[size];
     DropoutKernels.apply(input.data(), out, mask, DropoutKernels.Plan.of(shape, shape), scale);
-    last = new Pass(shape, true, mask, scale, false);
+    last.keep(new Pass(shape, mask, scale), true);
     return Tensor.wrap(out, shape);
   }
 
@@ -271,20 +261,12 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
    */
   @Override
   public Tensor backward(Tensor gradOutput) {
-    Pass pass = Checks.forwardDone(NAME, last);
-    if (pass.consumed()) {
-      throw new IllegalStateException(
-          NAME + ": backward called twice after one training forward; the first backward"
-              + " released its mask, so run a training forward before each backward");
-    }
+    Pass pass = last.forBackward();
     Checks.notNull(NAME, "gradOutput", gradOutput);
     Checks.gradShape(NAME, pass.shape(), gradOutput);
-    if (!pass.training()) {
-      return gradOutput;
-    }
-    last = new Pass(pass.shape(), true, null, 1, true);
+    last.release();
     if (pass.mask() == null) {
-      return gradOutput; // rate 0 or an empty input
+      return gradOutput; // inference, rate 0 or an empty input
     }
     double[] dx = new double[gradOutput.size()];
     DropoutKernels.apply(gradOutput.data(), dx, pass.mask(),
@@ -295,18 +277,18 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
   /** E.g. {@code DropBlock2D[rate=0.1, blockSize=7, dataFormat=CHANNELS_LAST, seed=1]}. */
   @Override
   public String toString() {
-    return NAME + "[rate=" + rate + ", blockSize=" + blockSize + ", dataFormat=" + dataFormat
-        + (seeded ? ", seed=" + seed : "") + "]";
+    return NAME + "[rate=" + rate.value() + ", blockSize=" + blockSize + ", dataFormat="
+        + dataFormat + stream.describe() + "]";
   }
 
   /** The live mask of the last training forward, or null (for tests). */
   long[] maskBits() {
-    Pass pass = last;
+    Pass pass = last.peek();
     return pass == null ? null : pass.mask();
   }
 
   /** The training forwards that drew blocks since the seed was set (for tests). */
   long calls() {
-    return calls;
+    return stream.calls();
   }
 }

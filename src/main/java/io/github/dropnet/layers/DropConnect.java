@@ -96,22 +96,19 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
   private static final String NAME = "DropConnect";
 
   private final Layer inner;
-  private double rate;
-  private RateSchedule rateSchedule;
+  private final ScheduledRate rate;
   private boolean dropBias;
-  private long seed = Rng.freshSeed();
-  private boolean seeded;
-  private long calls;
+  private final RandomStream stream = new RandomStream();
   private boolean built;
 
-  /** What the last forward left for backward; {@code null} before the first forward. */
-  private volatile Pass last;
+  /** What the last forward left for backward. */
+  private final LastPass<Pass> last = new LastPass<>(NAME, "masks");
 
   /**
    * Immutable. masks holds one mask per dropped parameter, or is null when the forward ran the
    * wrapped layer unmasked; scale is that forward's {@code 1 / (1 - rate)}.
    */
-  private record Pass(boolean training, long[][] masks, double scale, boolean consumed) {}
+  private record Pass(long[][] masks, double scale) {}
 
   /**
    * Drops a fraction {@code rate} of {@code inner}'s kernel in training.
@@ -129,7 +126,7 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
               + " (" + inner + ")");
     }
     this.inner = inner;
-    this.rate = Checks.rate(NAME, "rate", rate);
+    this.rate = ScheduledRate.closed(NAME, "rate", rate);
   }
 
   /**
@@ -155,7 +152,7 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
    */
   public DropConnect seed(long seed) {
     Checks.notBuilt(NAME, built, "seed");
-    reseed(seed);
+    stream.reseed(seed);
     return this;
   }
 
@@ -171,26 +168,20 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
    */
   public DropConnect rateSchedule(RateSchedule schedule) {
     Checks.notBuilt(NAME, built, "rateSchedule");
-    Checks.notNull(NAME, "rate schedule", schedule);
-    this.rate = RateSchedules.rateAt(NAME, "rate", schedule, 0, 0, false);
-    this.rateSchedule = schedule;
+    rate.follow(Checks.notNull(NAME, "rate schedule", schedule));
     return this;
   }
 
   /** Sets the rate to the schedule's value; nothing without a schedule. */
   @Override
   public void onSchedule(int epoch, long step) {
-    if (rateSchedule != null) {
-      rate = RateSchedules.rateAt(NAME, "rate", rateSchedule, epoch, step, false);
-    }
+    rate.onSchedule(epoch, step);
   }
 
   /** Restarts the mask stream as if the layer had been created with {@code .seed(seed)}. */
   @Override
   public void reseed(long seed) {
-    this.seed = seed;
-    this.seeded = true;
-    this.calls = 0;
+    stream.reseed(seed);
   }
 
   /** {@return the wrapped layer} */
@@ -200,7 +191,7 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
 
   /** {@return the fraction of weights dropped in training} */
   public double rate() {
-    return rate;
+    return rate.value();
   }
 
   /** {@return whether bias entries are dropped too} */
@@ -210,12 +201,12 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
 
   /** {@return the seed, or empty for an unseeded layer} */
   public OptionalLong seed() {
-    return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
+    return stream.seed();
   }
 
   /** {@return the rate schedule, or empty for a fixed rate} */
   public Optional<RateSchedule> rateSchedule() {
-    return Optional.ofNullable(rateSchedule);
+    return rate.schedule();
   }
 
   /** Builds the wrapped layer. */
@@ -242,14 +233,15 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
     if (!built || inner.parameters().isEmpty()) {
       build(input.shape());
     }
+    double rate = this.rate.value();
     if (!training || rate == 0) {
       Tensor out = inner.forward(input, training);
-      last = new Pass(training, null, 1, false);
+      last.keep(new Pass(null, 1), training);
       return out;
     }
     List<Tensor> params = inner.parameters();
     int dropped = dropBias ? params.size() : 1;
-    long key = Rng.key(seed, calls++);
+    long key = stream.nextKey();
     long threshold = DropoutMask.threshold(rate);
     long[][] masks = new long[dropped][];
     for (int p = 0; p < dropped; p++) {
@@ -257,7 +249,7 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
     }
     double scale = 1.0 / (1.0 - rate);
     Tensor out = withMaskedWeights(params, masks, scale, () -> inner.forward(input, true));
-    last = new Pass(true, masks, scale, false);
+    last.keep(new Pass(masks, scale), true);
     return out;
   }
 
@@ -272,18 +264,11 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
    */
   @Override
   public Tensor backward(Tensor gradOutput) {
-    Pass pass = Checks.forwardDone(NAME, last);
-    if (pass.consumed()) {
-      throw new IllegalStateException(
-          NAME + ": backward called twice after one training forward; the first backward"
-              + " released its masks, so run a training forward before each backward");
-    }
+    Pass pass = last.forBackward();
     Checks.notNull(NAME, "gradOutput", gradOutput);
     if (pass.masks() == null) {
       Tensor dx = inner.backward(gradOutput);
-      if (pass.training()) {
-        last = new Pass(true, null, 1, true);
-      }
+      last.release();
       return dx;
     }
     List<Tensor> params = inner.parameters();
@@ -294,7 +279,7 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
       Tensor g = grads.get(p);
       DropoutKernels.apply(g.data(), g.data(), masks[p], fullPlan(g), pass.scale());
     }
-    last = new Pass(true, null, 1, true);
+    last.release();
     return dx;
   }
 
@@ -360,13 +345,13 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
   /** E.g. {@code DropConnect[rate=0.5, dropBias=false, inner=Dense[units=3, activation=RELU]]}. */
   @Override
   public String toString() {
-    return NAME + "[rate=" + rate + ", dropBias=" + dropBias + (seeded ? ", seed=" + seed : "")
+    return NAME + "[rate=" + rate.value() + ", dropBias=" + dropBias + stream.describe()
         + ", inner=" + inner + "]";
   }
 
   /** The masks of the last training forward, or null (for tests). */
   long[][] masks() {
-    Pass pass = last;
+    Pass pass = last.peek();
     return pass == null ? null : pass.masks();
   }
 }

@@ -1,10 +1,8 @@
 package io.github.dropnet.layers;
 
-import io.github.dropnet.Shapes;
 import io.github.dropnet.Tensor;
 import io.github.dropnet.kernels.DropoutKernels;
 import io.github.dropnet.kernels.DropoutMask;
-import io.github.dropnet.kernels.Rng;
 import java.util.OptionalLong;
 
 /**
@@ -149,25 +147,24 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
 
   private static final String NAME = "Dropout";
 
-  /** The current rate: the constructor's, or the schedule's value at the last update. */
-  private double rate;
-  /** The schedule that sets {@link #rate} on each update, or null for a fixed rate. */
-  private RateSchedule rateSchedule;
-  /** The noise shape as given, {@code null} for the input's full shape. */
-  private final int[] noiseShape;
+  private final ScheduledRate rate;
+  private final NoiseShape noiseShape;
   private Scaling scaling = Scaling.INVERTED;
-  private long seed = Rng.freshSeed();
-  private boolean seeded;
-  /** The number of training forwards that drew a mask since the seed was set. */
-  private long calls;
+  /** The mask stream: one key per training forward that draws a mask. */
+  private final RandomStream stream = new RandomStream();
   private boolean built;
 
-  /** The plan of the last training input shape, reused while the shape does not change. */
-  private int[] planShape;
-  private DropoutKernels.Plan plan;
+  /** What the last forward left for backward. */
+  private final LastPass<Pass> last = new LastPass<>(NAME, "mask");
 
-  /** What the last forward left for backward; {@code null} before the first forward. */
-  private volatile Pass last;
+  /**
+   * What one forward leaves for backward; immutable, so inference threads can publish it.
+   *
+   * @param rate the rate of that forward: a schedule may change the layer's rate before backward
+   * @param mask the mask of a training forward at 0 &lt; rate &lt; 1, at the noise shape; else null
+   */
+  private record Pass(
+      double rate, int[] shape, boolean training, long[] mask, DropoutKernels.Plan plan) {}
 
   /**
    * Dropout of the given rate, with a mask over the input's full shape.
@@ -176,8 +173,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
    * @throws IllegalArgumentException if the rate is outside [0, 1] or NaN
    */
   public Dropout(double rate) {
-    this.rate = Checks.rate(NAME, "rate", rate);
-    this.noiseShape = null;
+    this(rate, (int[]) null);
   }
 
   /**
@@ -192,18 +188,8 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
    *     noise shape is below -1
    */
   public Dropout(double rate, int... noiseShape) {
-    this.rate = Checks.rate(NAME, "rate", rate);
-    if (noiseShape != null) {
-      for (int ax = 0; ax < noiseShape.length; ax++) {
-        if (noiseShape[ax] < -1) {
-          throw new IllegalArgumentException(
-              NAME + ": noise shape entries must be -1 (the input's size), 1 (shared) or the"
-                  + " input's size, received " + noiseShape[ax] + " on axis " + ax
-                  + " of the noise shape " + Shapes.format(noiseShape));
-        }
-      }
-    }
-    this.noiseShape = noiseShape == null ? null : noiseShape.clone();
+    this.rate = ScheduledRate.closed(NAME, "rate", rate);
+    this.noiseShape = new NoiseShape(NAME, noiseShape);
   }
 
   /**
@@ -299,9 +285,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
    */
   public Dropout seed(long seed) {
     Checks.notBuilt(NAME, built, "seed");
-    this.seed = seed;
-    this.seeded = true;
-    this.calls = 0;
+    stream.reseed(seed);
     return this;
   }
 
@@ -323,9 +307,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
   /** Restarts the random stream as if the layer had been created with {@code .seed(seed)}. */
   @Override
   public void reseed(long seed) {
-    this.seed = seed;
-    this.seeded = true;
-    this.calls = 0;
+    stream.reseed(seed);
   }
 
   /**
@@ -333,7 +315,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
    * {@link #rateSchedule(RateSchedule) schedule}, its value at the last update}
    */
   public double rate() {
-    return rate;
+    return rate.value();
   }
 
   /**
@@ -350,15 +332,13 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
    */
   public Dropout rateSchedule(RateSchedule schedule) {
     Checks.notBuilt(NAME, built, "rateSchedule");
-    Checks.notNull(NAME, "rate schedule", schedule);
-    this.rate = RateSchedules.rateAt(NAME, "rate", schedule, 0, 0, false);
-    this.rateSchedule = schedule;
+    rate.follow(Checks.notNull(NAME, "rate schedule", schedule));
     return this;
   }
 
   /** {@return the rate schedule, or empty for a fixed rate} */
   public java.util.Optional<RateSchedule> rateSchedule() {
-    return java.util.Optional.ofNullable(rateSchedule);
+    return rate.schedule();
   }
 
   /**
@@ -370,9 +350,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
    */
   @Override
   public void onSchedule(int epoch, long step) {
-    if (rateSchedule != null) {
-      rate = RateSchedules.rateAt(NAME, "rate", rateSchedule, epoch, step, false);
-    }
+    rate.onSchedule(epoch, step);
   }
 
   /**
@@ -383,7 +361,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
    * @return a copy of the noise shape, or {@code null} for the input's full shape
    */
   public int[] noiseShape() {
-    return noiseShape == null ? null : noiseShape.clone();
+    return noiseShape.given();
   }
 
   /** {@return when the layer rescales} */
@@ -393,7 +371,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
 
   /** {@return the seed given to {@link #seed(long)} or {@link #reseed}; empty if unseeded} */
   public OptionalLong seed() {
-    return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
+    return stream.seed();
   }
 
   /**
@@ -403,16 +381,14 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
    */
   @Override
   public void build(int... inputShape) {
-    Checks.notNull(NAME, "input shape", inputShape);
-    resolve(inputShape);
+    noiseShape.resolve(inputShape);
     built = true;
   }
 
   /** The input shape itself (a copy), after the checks of {@link #build}. */
   @Override
   public int[] outputShape(int... inputShape) {
-    Checks.notNull(NAME, "input shape", inputShape);
-    resolve(inputShape);
+    noiseShape.resolve(inputShape);
     return inputShape.clone();
   }
 
@@ -428,17 +404,18 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
     if (!built) {
       build(shape);
     }
-    int[] noise = resolve(shape);
+    int[] noise = noiseShape.resolve(shape);
+    double rate = this.rate.value();
     if (!training) {
-      last = new Pass(rate, shape, false, null, null);
+      last.keep(new Pass(rate, shape, false, null, null), false);
       return scaling == Scaling.INVERTED ? input : times(input, 1 - rate);
     }
     if (rate == 0 || rate == 1) {
-      last = new Pass(rate, shape, true, null, null);
+      last.keep(new Pass(rate, shape, true, null, null), true);
       return rate == 0 ? input : Tensor.zeros(shape);
     }
-    DropoutKernels.Plan p = planFor(shape, noise);
-    long key = Rng.key(seed, calls++);
+    DropoutKernels.Plan p = noiseShape.plan(shape, noise);
+    long key = stream.nextKey();
     long threshold = DropoutMask.threshold(rate);
     long[] mask = new long[DropoutMask.words(p.noiseSize())];
     double[] out = new double[p.size()];
@@ -449,7 +426,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
       DropoutMask.fill(key, threshold, mask, p.noiseSize());
       DropoutKernels.apply(input.data(), out, mask, p, trainScale(rate));
     }
-    last = new Pass(rate, shape, true, mask, p);
+    last.keep(new Pass(rate, shape, true, mask, p), true);
     return Tensor.wrap(out, shape);
   }
 
@@ -464,24 +441,20 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
    */
   @Override
   public Tensor backward(Tensor gradOutput) {
-    Pass pass = Checks.forwardDone(NAME, last);
-    if (pass.consumed) {
-      throw new IllegalStateException(
-          NAME + ": backward called twice after one training forward; the first backward"
-              + " released its mask, so run a training forward before each backward");
-    }
+    Pass pass = last.forBackward();
     Checks.notNull(NAME, "gradOutput", gradOutput);
-    Checks.gradShape(NAME, pass.shape, gradOutput);
-    if (!pass.training) {
-      return scaling == Scaling.INVERTED ? gradOutput : times(gradOutput, 1 - pass.rate);
+    Checks.gradShape(NAME, pass.shape(), gradOutput);
+    if (!pass.training()) {
+      return scaling == Scaling.INVERTED ? gradOutput : times(gradOutput, 1 - pass.rate());
     }
-    last = new Pass(pass.rate, pass.shape, true, null, null, true);
-    if (pass.rate == 0 || pass.rate == 1) {
-      return pass.rate == 0 ? gradOutput : Tensor.zeros(pass.shape);
+    last.release();
+    if (pass.rate() == 0 || pass.rate() == 1) {
+      return pass.rate() == 0 ? gradOutput : Tensor.zeros(pass.shape());
     }
-    double[] dx = new double[pass.plan.size()];
-    DropoutKernels.apply(gradOutput.data(), dx, pass.mask, pass.plan, trainScale(pass.rate));
-    return Tensor.wrap(dx, pass.shape);
+    double[] dx = new double[pass.plan().size()];
+    DropoutKernels.apply(
+        gradOutput.data(), dx, pass.mask(), pass.plan(), trainScale(pass.rate()));
+    return Tensor.wrap(dx, pass.shape());
   }
 
   /**
@@ -490,26 +463,19 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
    */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder(NAME).append("[rate=").append(rate);
-    if (noiseShape != null) {
-      sb.append(", noiseShape=").append(Shapes.format(noiseShape));
-    }
-    sb.append(", scaling=").append(scaling);
-    if (seeded) {
-      sb.append(", seed=").append(seed);
-    }
-    return sb.append(']').toString();
+    return NAME + "[rate=" + rate.value() + noiseShape.describe() + ", scaling=" + scaling
+        + stream.describe() + "]";
   }
 
   /** The live mask of the last training forward, or null once released (for tests). */
   long[] maskBits() {
-    Pass pass = last;
-    return pass == null ? null : pass.mask;
+    Pass pass = last.peek();
+    return pass == null ? null : pass.mask();
   }
 
   /** How many training forwards have drawn a mask since the seed was set (for tests). */
   long calls() {
-    return calls;
+    return stream.calls();
   }
 
   /** The scale of a kept element in training at the given rate. */
@@ -526,71 +492,5 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
       return Tensor.zeros(t.shape());
     }
     return t.mul(factor);
-  }
-
-  /**
-   * The noise shape resolved for an input shape: -1 entries take the input's size, and every
-   * entry is checked against the input's fixed sizes (an input size of -1 defers the check).
-   * Without a noise shape, the input shape itself.
-   */
-  private int[] resolve(int[] inputShape) {
-    if (noiseShape == null) {
-      return inputShape;
-    }
-    if (noiseShape.length != inputShape.length) {
-      throw new IllegalArgumentException(
-          NAME + ": noise shape " + Shapes.format(noiseShape) + " has rank " + noiseShape.length
-              + " but the input shape " + Shapes.format(inputShape) + " has rank "
-              + inputShape.length);
-    }
-    int[] resolved = new int[noiseShape.length];
-    for (int ax = 0; ax < resolved.length; ax++) {
-      int n = noiseShape[ax];
-      int d = inputShape[ax];
-      if (n == -1 || d == -1 || n == 1 || n == d) {
-        resolved[ax] = n == -1 ? d : n;
-      } else {
-        throw new IllegalArgumentException(
-            NAME + ": noise shape " + Shapes.format(noiseShape) + " does not fit the input shape "
-                + Shapes.format(inputShape) + ": on axis " + ax + " it must be -1, 1 or " + d
-                + ", received " + n);
-      }
-    }
-    return resolved;
-  }
-
-  private DropoutKernels.Plan planFor(int[] shape, int[] noise) {
-    if (plan == null || !Shapes.same(planShape, shape)) {
-      plan = DropoutKernels.Plan.of(shape, noise);
-      planShape = shape;
-    }
-    return plan;
-  }
-
-  /** What one forward leaves for backward: immutable, so inference threads can publish it. */
-  private static final class Pass {
-    /** The rate of that forward: a schedule may change the layer's rate before backward. */
-    final double rate;
-    final int[] shape;
-    final boolean training;
-    /** The mask of a training forward at 0 &lt; rate &lt; 1, at the noise shape; else null. */
-    final long[] mask;
-    final DropoutKernels.Plan plan;
-    /** True once backward has used this training forward. */
-    final boolean consumed;
-
-    Pass(double rate, int[] shape, boolean training, long[] mask, DropoutKernels.Plan plan) {
-      this(rate, shape, training, mask, plan, false);
-    }
-
-    Pass(double rate, int[] shape, boolean training, long[] mask, DropoutKernels.Plan plan,
-        boolean consumed) {
-      this.rate = rate;
-      this.shape = shape;
-      this.training = training;
-      this.mask = mask;
-      this.plan = plan;
-      this.consumed = consumed;
-    }
   }
 }

@@ -1,11 +1,9 @@
 package io.github.dropnet.layers;
 
-import io.github.dropnet.Shapes;
 import io.github.dropnet.Tensor;
 import io.github.dropnet.kernels.DropoutKernels;
 import io.github.dropnet.kernels.NoiseKernels;
 import io.github.dropnet.kernels.NormalDraws;
-import io.github.dropnet.kernels.Rng;
 import java.util.Optional;
 import java.util.OptionalLong;
 
@@ -79,24 +77,16 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
   private static final String WHY_NOT_ONE =
       "rate 1 would give the noise an infinite variance, rate / (1 - rate)";
 
-  private double rate;
-  private RateSchedule rateSchedule;
-  /** The noise shape as given, {@code null} for the input's full shape. */
-  private final int[] noiseShape;
-  private long seed = Rng.freshSeed();
-  private boolean seeded;
-  private long calls;
+  private final ScheduledRate rate;
+  private final NoiseShape noiseShape;
+  private final RandomStream stream = new RandomStream();
   private boolean built;
 
-  private int[] planShape;
-  private DropoutKernels.Plan plan;
-
-  /** What the last forward left for backward; {@code null} before the first forward. */
-  private volatile Pass last;
+  /** What the last forward left for backward. */
+  private final LastPass<Pass> last = new LastPass<>(NAME, "noise");
 
   /** Immutable, so inference threads can publish it. noise is null unless training drew it. */
-  private record Pass(int[] shape, boolean training, double[] noise, DropoutKernels.Plan plan,
-      boolean consumed) {}
+  private record Pass(int[] shape, double[] noise, DropoutKernels.Plan plan) {}
 
   /**
    * Gaussian dropout of the given rate, with noise over the input's full shape.
@@ -118,8 +108,8 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
    *     is below -1
    */
   public GaussianDropout(double rate, int... noiseShape) {
-    this.rate = Checks.rateBelowOne(NAME, "rate", rate, WHY_NOT_ONE);
-    this.noiseShape = NoiseShapes.checked(NAME, noiseShape);
+    this.rate = ScheduledRate.belowOne(NAME, "rate", rate, WHY_NOT_ONE);
+    this.noiseShape = new NoiseShape(NAME, noiseShape);
   }
 
   /**
@@ -131,7 +121,7 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
    */
   public GaussianDropout seed(long seed) {
     Checks.notBuilt(NAME, built, "seed");
-    reseed(seed);
+    stream.reseed(seed);
     return this;
   }
 
@@ -148,51 +138,45 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
    */
   public GaussianDropout rateSchedule(RateSchedule schedule) {
     Checks.notBuilt(NAME, built, "rateSchedule");
-    Checks.notNull(NAME, "rate schedule", schedule);
-    this.rate = RateSchedules.rateAt(NAME, "rate", schedule, 0, 0, true);
-    this.rateSchedule = schedule;
+    rate.follow(Checks.notNull(NAME, "rate schedule", schedule));
     return this;
   }
 
   /** Sets the rate to the schedule's value; nothing without a schedule. */
   @Override
   public void onSchedule(int epoch, long step) {
-    if (rateSchedule != null) {
-      rate = RateSchedules.rateAt(NAME, "rate", rateSchedule, epoch, step, true);
-    }
+    rate.onSchedule(epoch, step);
   }
 
   /** Restarts the noise stream as if the layer had been created with {@code .seed(seed)}. */
   @Override
   public void reseed(long seed) {
-    this.seed = seed;
-    this.seeded = true;
-    this.calls = 0;
+    stream.reseed(seed);
   }
 
   /** {@return the rate, in [0, 1): the constructor's, or the schedule's at the last update} */
   public double rate() {
-    return rate;
+    return rate.value();
   }
 
   /** {@return the noise's standard deviation, {@code sqrt(rate / (1 - rate))}} */
   public double stddev() {
-    return Math.sqrt(rate / (1.0 - rate));
+    return stddev(rate.value());
   }
 
   /** {@return a copy of the noise shape as given, or {@code null} for the input's full shape} */
   public int[] noiseShape() {
-    return noiseShape == null ? null : noiseShape.clone();
+    return noiseShape.given();
   }
 
   /** {@return the seed, or empty for an unseeded layer} */
   public OptionalLong seed() {
-    return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
+    return stream.seed();
   }
 
   /** {@return the rate schedule, or empty for a fixed rate} */
   public Optional<RateSchedule> rateSchedule() {
-    return Optional.ofNullable(rateSchedule);
+    return rate.schedule();
   }
 
   /**
@@ -202,16 +186,14 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
    */
   @Override
   public void build(int... inputShape) {
-    Checks.notNull(NAME, "input shape", inputShape);
-    NoiseShapes.resolve(NAME, noiseShape, inputShape);
+    noiseShape.resolve(inputShape);
     built = true;
   }
 
   /** The input shape (a copy), after the checks of {@link #build}. */
   @Override
   public int[] outputShape(int... inputShape) {
-    Checks.notNull(NAME, "input shape", inputShape);
-    NoiseShapes.resolve(NAME, noiseShape, inputShape);
+    noiseShape.resolve(inputShape);
     return inputShape.clone();
   }
 
@@ -226,17 +208,18 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
     if (!built) {
       build(shape);
     }
-    int[] noise = NoiseShapes.resolve(NAME, noiseShape, shape);
+    int[] noise = noiseShape.resolve(shape);
+    double rate = this.rate.value();
     if (!training || rate == 0) {
-      last = new Pass(shape, training, null, null, false);
+      last.keep(new Pass(shape, null, null), training);
       return input;
     }
-    DropoutKernels.Plan p = planFor(shape, noise);
+    DropoutKernels.Plan p = noiseShape.plan(shape, noise);
     double[] e = new double[p.noiseSize()];
-    NormalDraws.fill(Rng.key(seed, calls++), e, e.length, 1.0, stddev());
+    NormalDraws.fill(stream.nextKey(), e, e.length, 1.0, stddev(rate));
     double[] out = new double[p.size()];
     NoiseKernels.multiply(input.data(), out, e, p);
-    last = new Pass(shape, true, e, p, false);
+    last.keep(new Pass(shape, e, p), true);
     return Tensor.wrap(out, shape);
   }
 
@@ -251,20 +234,12 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
    */
   @Override
   public Tensor backward(Tensor gradOutput) {
-    Pass pass = Checks.forwardDone(NAME, last);
-    if (pass.consumed()) {
-      throw new IllegalStateException(
-          NAME + ": backward called twice after one training forward; the first backward"
-              + " released its noise, so run a training forward before each backward");
-    }
+    Pass pass = last.forBackward();
     Checks.notNull(NAME, "gradOutput", gradOutput);
     Checks.gradShape(NAME, pass.shape(), gradOutput);
-    if (!pass.training()) {
-      return gradOutput;
-    }
-    last = new Pass(pass.shape(), true, null, null, true);
+    last.release();
     if (pass.noise() == null) {
-      return gradOutput; // rate 0
+      return gradOutput; // inference or rate 0
     }
     double[] dx = new double[pass.plan().size()];
     NoiseKernels.multiply(gradOutput.data(), dx, pass.noise(), pass.plan());
@@ -274,32 +249,22 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
   /** E.g. {@code GaussianDropout[rate=0.2, noiseShape=(-1, 1, 4), seed=42]}. */
   @Override
   public String toString() {
-    StringBuilder sb = new StringBuilder(NAME).append("[rate=").append(rate);
-    if (noiseShape != null) {
-      sb.append(", noiseShape=").append(Shapes.format(noiseShape));
-    }
-    if (seeded) {
-      sb.append(", seed=").append(seed);
-    }
-    return sb.append(']').toString();
+    return NAME + "[rate=" + rate.value() + noiseShape.describe() + stream.describe() + "]";
   }
 
   /** The live noise of the last training forward, or null (for tests). */
   double[] noise() {
-    Pass pass = last;
+    Pass pass = last.peek();
     return pass == null ? null : pass.noise();
   }
 
   /** The training forwards that drew noise since the seed was set (for tests). */
   long calls() {
-    return calls;
+    return stream.calls();
   }
 
-  private DropoutKernels.Plan planFor(int[] shape, int[] noise) {
-    if (plan == null || !Shapes.same(planShape, shape)) {
-      plan = DropoutKernels.Plan.of(shape, noise);
-      planShape = shape;
-    }
-    return plan;
+  /** The noise's standard deviation at a rate, {@code sqrt(rate / (1 - rate))}. */
+  private static double stddev(double rate) {
+    return Math.sqrt(rate / (1.0 - rate));
   }
 }

@@ -2,7 +2,6 @@ package io.github.dropnet.layers;
 
 import io.github.dropnet.Tensor;
 import io.github.dropnet.kernels.NormalDraws;
-import io.github.dropnet.kernels.Rng;
 import java.util.OptionalLong;
 
 /**
@@ -59,9 +58,7 @@ public final class GaussianNoise implements Layer, Stochastic {
   private static final String NAME = "GaussianNoise";
 
   private final double stddev;
-  private long seed = Rng.freshSeed();
-  private boolean seeded;
-  private long calls;
+  private final RandomStream stream = new RandomStream();
   private boolean built;
 
   /** The shape of the last forward's output, for backward; {@code null} before any forward. */
@@ -86,16 +83,14 @@ public final class GaussianNoise implements Layer, Stochastic {
    */
   public GaussianNoise seed(long seed) {
     Checks.notBuilt(NAME, built, "seed");
-    reseed(seed);
+    stream.reseed(seed);
     return this;
   }
 
   /** Restarts the noise stream as if the layer had been created with {@code .seed(seed)}. */
   @Override
   public void reseed(long seed) {
-    this.seed = seed;
-    this.seeded = true;
-    this.calls = 0;
+    stream.reseed(seed);
   }
 
   /** {@return the noise's standard deviation} */
@@ -105,7 +100,7 @@ public final class GaussianNoise implements Layer, Stochastic {
 
   /** {@return the seed, or empty for an unseeded layer} */
   public OptionalLong seed() {
-    return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
+    return stream.seed();
   }
 
   /** Accepts any shape. */
@@ -139,7 +134,7 @@ public final class GaussianNoise implements Layer, Stochastic {
     }
     double[] x = input.data();
     double[] out = new double[x.length];
-    NormalDraws.fill(Rng.key(seed, calls++), out, out.length, 0.0, stddev);
+    NormalDraws.fill(stream.nextKey(), out, out.length, 0.0, stddev);
     for (int i = 0; i < out.length; i++) {
       out[i] = x[i] + out[i];
     }
@@ -163,11 +158,11 @@ public final class GaussianNoise implements Layer, Stochastic {
   /** E.g. {@code GaussianNoise[stddev=0.1, seed=7]}. */
   @Override
   public String toString() {
-    return NAME + "[stddev=" + stddev + (seeded ? ", seed=" + seed : "") + "]";
+    return NAME + "[stddev=" + stddev + stream.describe() + "]";
   }
 
   /** The training forwards that drew noise since the seed was set (for tests). */
   long calls() {
-    return calls;
+    return stream.calls();
   }
 }

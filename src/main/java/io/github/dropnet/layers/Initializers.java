@@ -19,6 +19,9 @@ import java.util.random.RandomGenerator;
  * <p>Thread safety: stateless; the generator passed in must not be shared between threads.
  */
 public final class Initializers {
+  /** The standard deviation of a unit normal truncated at +-2. */
+  private static final double TRUNCATED_STDDEV = 0.87962566103423978;
+
   private Initializers() {}
 
   /**
@@ -30,10 +33,7 @@ public final class Initializers {
    * @param rng the source of randomness, advanced by one draw per element
    */
   public static void glorotUniform(double[] w, int fanIn, int fanOut, RandomGenerator rng) {
-    double limit = Math.sqrt(6.0 / (fanIn + fanOut));
-    for (int i = 0; i < w.length; i++) {
-      w[i] = (2 * rng.nextDouble() - 1) * limit;
-    }
+    uniform(w, Math.sqrt(6.0 / (fanIn + fanOut)), rng);
   }
 
   /**
@@ -44,14 +44,29 @@ public final class Initializers {
    * @param rng the source of randomness, advanced by at least one draw per element
    */
   public static void lecunNormal(double[] w, int fanIn, RandomGenerator rng) {
-    // Keras divides by the stddev of a unit normal truncated at +-2 so the variance is 1/fanIn
-    double stddev = Math.sqrt(1.0 / fanIn) / 0.87962566103423978;
+    truncatedNormal(w, Math.sqrt(1.0 / fanIn), rng);
+  }
+
+  /** Fills {@code w} (modified) uniformly in {@code [-limit, limit]}, one draw per element. */
+  static void uniform(double[] w, double limit, RandomGenerator rng) {
+    for (int i = 0; i < w.length; i++) {
+      w[i] = (2 * rng.nextDouble() - 1) * limit;
+    }
+  }
+
+  /**
+   * Fills {@code w} (modified) with a normal truncated at two standard deviations (draws beyond
+   * are redrawn) whose variance is {@code stddev^2}: Keras divides the standard deviation by that
+   * of a unit normal truncated at +-2, so the truncation does not shrink the variance.
+   */
+  static void truncatedNormal(double[] w, double stddev, RandomGenerator rng) {
+    double scaled = stddev / TRUNCATED_STDDEV;
     for (int i = 0; i < w.length; i++) {
       double g;
       do {
         g = rng.nextGaussian();
       } while (Math.abs(g) > 2);
-      w[i] = g * stddev;
+      w[i] = g * scaled;
     }
   }
 

@@ -50,9 +50,6 @@ public enum KernelInitializer {
   /** Keras' lecun_normal: truncated normal, variance {@code 1 / fanIn}; for SELU networks. */
   LECUN_NORMAL;
 
-  /** The standard deviation of a unit normal truncated at +-2. */
-  private static final double TRUNCATED_STDDEV = 0.87962566103423978;
-
   /**
    * Fills {@code w} (modified), a kernel of the given fans, in row-major order.
    *
@@ -73,38 +70,22 @@ public enum KernelInitializer {
         Initializers.glorotUniform(w, fanIn, fanOut, rng);
         return;
       case GLOROT_NORMAL:
-        truncatedNormal(w, Math.sqrt(2.0 / (fanIn + fanOut)) / TRUNCATED_STDDEV, rng);
+        Initializers.truncatedNormal(w, Math.sqrt(2.0 / (fanIn + fanOut)), rng);
         return;
       case HE_UNIFORM:
-        uniform(w, Math.sqrt(6.0 / fanIn), rng);
+        Initializers.uniform(w, Math.sqrt(6.0 / fanIn), rng);
         return;
       case HE_NORMAL:
-        truncatedNormal(w, Math.sqrt(2.0 / fanIn) / TRUNCATED_STDDEV, rng);
+        Initializers.truncatedNormal(w, Math.sqrt(2.0 / fanIn), rng);
         return;
       case LECUN_UNIFORM:
-        uniform(w, Math.sqrt(3.0 / fanIn), rng);
+        Initializers.uniform(w, Math.sqrt(3.0 / fanIn), rng);
         return;
       case LECUN_NORMAL:
         Initializers.lecunNormal(w, fanIn, rng);
         return;
       default:
         throw new AssertionError(this);
-    }
-  }
-
-  private static void uniform(double[] w, double limit, RandomGenerator rng) {
-    for (int i = 0; i < w.length; i++) {
-      w[i] = (2 * rng.nextDouble() - 1) * limit;
-    }
-  }
-
-  private static void truncatedNormal(double[] w, double stddev, RandomGenerator rng) {
-    for (int i = 0; i < w.length; i++) {
-      double g;
-      do {
-        g = rng.nextGaussian();
-      } while (Math.abs(g) > 2);
-      w[i] = g * stddev;
     }
   }
 }

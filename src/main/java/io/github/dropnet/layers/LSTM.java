@@ -110,13 +110,11 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
   // configuration
   private final int units;
   private boolean returnSequences;
-  private double dropout;
-  private double recurrentDropout;
-  private RateSchedule dropoutSchedule;
-  private RateSchedule recurrentDropoutSchedule;
-  private long seed = Rng.freshSeed();
-  /** Whether {@link #seed(long)} or {@link #reseed(long)} chose the seed. */
-  private boolean seeded;
+  private final ScheduledRate dropout = ScheduledRate.closed(NAME, "dropout", 0);
+  private final ScheduledRate recurrentDropout =
+      ScheduledRate.closed(NAME, "recurrentDropout", 0);
+  /** Seeds the initial weights, and gives one mask key per training forward. */
+  private final RandomStream stream = new RandomStream();
 
   // weights, set by build
   private boolean built;
@@ -130,7 +128,6 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
   private Tensor gradBias;
 
   // training state
-  private long trainingCalls;
   private volatile Cache cache;
 
   /** What backward needs from one forward. */
@@ -171,7 +168,7 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
    */
   public LSTM dropout(double rate) {
     Checks.notBuilt(NAME, built, "dropout");
-    this.dropout = Checks.rate(NAME, "dropout", rate);
+    dropout.set(rate);
     return this;
   }
 
@@ -186,7 +183,7 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
    */
   public LSTM recurrentDropout(double rate) {
     Checks.notBuilt(NAME, built, "recurrentDropout");
-    this.recurrentDropout = Checks.rate(NAME, "recurrentDropout", rate);
+    recurrentDropout.set(rate);
     return this;
   }
 
@@ -203,9 +200,7 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
    */
   public LSTM dropoutSchedule(RateSchedule schedule) {
     Checks.notBuilt(NAME, built, "dropoutSchedule");
-    Checks.notNull(NAME, "dropout schedule", schedule);
-    this.dropout = RateSchedules.rateAt(NAME, "dropout", schedule, 0, 0, false);
-    this.dropoutSchedule = schedule;
+    dropout.follow(Checks.notNull(NAME, "dropout schedule", schedule));
     return this;
   }
 
@@ -220,9 +215,7 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
    */
   public LSTM recurrentDropoutSchedule(RateSchedule schedule) {
     Checks.notBuilt(NAME, built, "recurrentDropoutSchedule");
-    Checks.notNull(NAME, "recurrent dropout schedule", schedule);
-    this.recurrentDropout = RateSchedules.rateAt(NAME, "recurrentDropout", schedule, 0, 0, false);
-    this.recurrentDropoutSchedule = schedule;
+    recurrentDropout.follow(Checks.notNull(NAME, "recurrent dropout schedule", schedule));
     return this;
   }
 
@@ -232,14 +225,10 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
    */
   @Override
   public void onSchedule(int epoch, long step) {
-    double in = dropoutSchedule == null
-        ? dropout : RateSchedules.rateAt(NAME, "dropout", dropoutSchedule, epoch, step, false);
-    double rec = recurrentDropoutSchedule == null
-        ? recurrentDropout
-        : RateSchedules.rateAt(
-            NAME, "recurrentDropout", recurrentDropoutSchedule, epoch, step, false);
-    dropout = in;
-    recurrentDropout = rec;
+    double in = dropout.valueAt(epoch, step);
+    double rec = recurrentDropout.valueAt(epoch, step);
+    dropout.set(in);
+    recurrentDropout.set(rec);
   }
 
   /**
@@ -251,18 +240,14 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
    */
   public LSTM seed(long seed) {
     Checks.notBuilt(NAME, built, "seed");
-    this.seed = seed;
-    this.seeded = true;
-    this.trainingCalls = 0;
+    stream.reseed(seed);
     return this;
   }
 
   /** Restarts the dropout mask stream as if the layer had been seeded with {@code seed}. */
   @Override
   public void reseed(long seed) {
-    this.seed = seed;
-    this.seeded = true;
-    this.trainingCalls = 0;
+    stream.reseed(seed);
   }
 
   /** {@return the number of state units {@code u}} */
@@ -277,12 +262,12 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
 
   /** {@return the input dropout rate, in [0, 1]} */
   public double dropout() {
-    return dropout;
+    return dropout.value();
   }
 
   /** {@return the recurrent dropout rate, in [0, 1]} */
   public double recurrentDropout() {
-    return recurrentDropout;
+    return recurrentDropout.value();
   }
 
   /**
@@ -291,7 +276,7 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
    * @return the seed, or empty for an unseeded layer (which draws from a fresh seed)
    */
   public OptionalLong seed() {
-    return seeded ? OptionalLong.of(seed) : OptionalLong.empty();
+    return stream.seed();
   }
 
   /**
@@ -317,7 +302,7 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
     gradKernel = Tensor.zeros(inputDim, g4);
     gradRecurrentKernel = Tensor.zeros(units, g4);
     gradBias = Tensor.zeros(g4);
-    resetParameters(new SplittableRandom(Rng.mix(seed ^ INIT_STREAM)));
+    resetParameters(new SplittableRandom(Rng.mix(stream.current() ^ INIT_STREAM)));
     builtShape = inputShape.clone();
     built = true;
   }
@@ -381,18 +366,20 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
     double[] inputMask = null;
     double[] recurrentMask = null;
     if (training) {
-      long key = Rng.key(seed, trainingCalls++);
-      if (dropout > 0) {
+      long key = stream.nextKey();
+      double inputRate = dropout.value();
+      double recurrentRate = recurrentDropout.value();
+      if (inputRate > 0) {
         inputMask = new double[n * inputDim];
-        LstmKernels.dropoutMask(Rng.bits(key, INPUT_MASK_STREAM), dropout, inputMask);
+        LstmKernels.dropoutMask(Rng.bits(key, INPUT_MASK_STREAM), inputRate, inputMask);
         double[] masked = new double[x.length];
         LstmKernels.maskSteps(n, steps, inputDim, x, inputMask, masked);
         x = masked;
       }
-      if (recurrentDropout > 0) {
+      if (recurrentRate > 0) {
         recurrentMask = new double[n * units];
         LstmKernels.dropoutMask(
-            Rng.bits(key, RECURRENT_MASK_STREAM), recurrentDropout, recurrentMask);
+            Rng.bits(key, RECURRENT_MASK_STREAM), recurrentRate, recurrentMask);
       }
     }
 
@@ -461,12 +448,7 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
       throw new IllegalStateException(
           NAME + ": setWeights needs a built layer; call build(inputShape) or forward first");
     }
-    Checks.weights(NAME, weights, kernel.shape(), recurrentKernel.shape(), bias.shape());
-    List<Tensor> live = parameters();
-    for (int i = 0; i < live.size(); i++) {
-      double[] src = weights.get(i).data();
-      System.arraycopy(src, 0, live.get(i).data(), 0, src.length);
-    }
+    Checks.copyWeights(NAME, weights, parameters());
   }
 
   /** Copies of the gradients of the last backward (zeros before any), in the weight order. */
@@ -492,6 +474,6 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
   @Override
   public String toString() {
     return NAME + "[units=" + units + ", returnSequences=" + returnSequences + ", dropout="
-        + dropout + ", recurrentDropout=" + recurrentDropout + "]";
+        + dropout.value() + ", recurrentDropout=" + recurrentDropout.value() + "]";
   }
 }

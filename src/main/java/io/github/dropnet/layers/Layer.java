@@ -108,16 +108,7 @@ public interface Layer {
    * @throws IllegalStateException if the layer has weights but is not built
    */
   default void setWeights(List<Tensor> weights) {
-    List<Tensor> params = parameters();
-    int[][] shapes = new int[params.size()][];
-    for (int i = 0; i < shapes.length; i++) {
-      shapes[i] = params.get(i).shape();
-    }
-    Checks.weights(getClass().getSimpleName(), weights, shapes);
-    for (int i = 0; i < shapes.length; i++) {
-      double[] from = weights.get(i).data();
-      System.arraycopy(from, 0, params.get(i).data(), 0, from.length);
-    }
+    Checks.copyWeights(getClass().getSimpleName(), weights, parameters());
   }
 
   /**

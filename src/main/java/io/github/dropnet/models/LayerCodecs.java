@@ -21,6 +21,8 @@ import java.io.IOException;
 import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalLong;
+import java.util.function.LongFunction;
 
 /**
  * The registry of layer codecs: which classes a model file can hold, under which tags, with which
@@ -109,7 +111,41 @@ final class LayerCodecs {
     return c.optEnum("kernelInitializer", KernelInitializer.class, DEFAULT_KERNEL_INITIALIZER);
   }
 
+  /** Writes the seed of a seeded layer; an unseeded one stores none and loads unseeded. */
+  private static void putSeed(OptionalLong seed, LayerConfig c) {
+    seed.ifPresent(s -> c.putLong("seed", s));
+  }
+
+  /** {@code layer} given the stored seed through its {@code seed} setter, or as it is without. */
+  private static <L> L seeded(L layer, LayerConfig c, LongFunction<L> seedSetter)
+      throws IOException {
+    Long seed = c.optLong("seed");
+    return seed == null ? layer : seedSetter.apply(seed);
+  }
+
+  /**
+   * Writes a noise shape when one was given; none loads as {@code null}, which the layers'
+   * {@code (rate, noiseShape...)} constructors read as the input's full shape.
+   */
+  private static void putNoiseShape(int[] noiseShape, LayerConfig c) {
+    if (noiseShape != null) {
+      c.putInts("noiseShape", noiseShape);
+    }
+  }
+
   // ---------------------------------------------------------------- codecs
+
+  /** A codec of a layer without weights. */
+  private abstract static class WeightlessCodec<L extends Layer> extends LayerCodec<L> {
+    WeightlessCodec(String tag, Class<L> type) {
+      super(tag, type);
+    }
+
+    @Override
+    final int[][] weightShapes(L l, int[] in) {
+      return new int[0][];
+    }
+  }
 
   private static final class DenseCodec extends LayerCodec<Dense> {
     DenseCodec() {
@@ -120,7 +156,7 @@ final class LayerCodecs {
     void writeConfig(Dense l, LayerConfig c) {
       c.putInt("units", l.units()).putEnum("activation", l.activation())
           .putBoolean("useBias", l.useBias());
-      l.seed().ifPresent(s -> c.putLong("seed", s));
+      putSeed(l.seed(), c);
       putKernelInitializer(l.kernelInitializer(), c);
     }
 
@@ -130,8 +166,7 @@ final class LayerCodecs {
           .activation(c.getEnum("activation", Activation.class))
           .useBias(c.getBoolean("useBias"))
           .kernelInitializer(kernelInitializer(c));
-      Long seed = c.optLong("seed");
-      return seed == null ? l : l.seed(seed);
+      return seeded(l, c, l::seed);
     }
 
     @Override
@@ -152,7 +187,7 @@ final class LayerCodecs {
           .putInts("strides", l.strides()).putInts("dilation", l.dilation())
           .putEnum("padding", l.padding()).putEnum("dataFormat", l.dataFormat())
           .putEnum("activation", l.activation()).putBoolean("useBias", l.useBias());
-      l.seed().ifPresent(s -> c.putLong("seed", s));
+      putSeed(l.seed(), c);
       putKernelInitializer(l.kernelInitializer(), c);
     }
 
@@ -169,8 +204,7 @@ final class LayerCodecs {
           .activation(c.getEnum("activation", Activation.class))
           .useBias(c.getBoolean("useBias"))
           .kernelInitializer(kernelInitializer(c));
-      Long seed = c.optLong("seed");
-      return seed == null ? l : l.seed(seed);
+      return seeded(l, c, l::seed);
     }
 
     @Override
@@ -182,7 +216,7 @@ final class LayerCodecs {
     }
   }
 
-  private static final class MaxPool2DCodec extends LayerCodec<MaxPool2D> {
+  private static final class MaxPool2DCodec extends WeightlessCodec<MaxPool2D> {
     MaxPool2DCodec() {
       super("MaxPool2D", MaxPool2D.class);
     }
@@ -202,11 +236,6 @@ final class LayerCodecs {
           .padding(c.getEnum("padding", Padding.class))
           .dataFormat(c.getEnum("dataFormat", DataFormat.class));
     }
-
-    @Override
-    int[][] weightShapes(MaxPool2D l, int[] in) {
-      return new int[0][];
-    }
   }
 
   private static final class LstmCodec extends LayerCodec<LSTM> {
@@ -219,7 +248,7 @@ final class LayerCodecs {
     void writeConfig(LSTM l, LayerConfig c) {
       c.putInt("units", l.units()).putBoolean("returnSequences", l.returnSequences())
           .putDouble("dropout", l.dropout()).putDouble("recurrentDropout", l.recurrentDropout());
-      l.seed().ifPresent(s -> c.putLong("seed", s));
+      putSeed(l.seed(), c);
     }
 
     @Override
@@ -228,8 +257,7 @@ final class LayerCodecs {
           .returnSequences(c.getBoolean("returnSequences"))
           .dropout(c.getDouble("dropout"))
           .recurrentDropout(c.getDouble("recurrentDropout"));
-      Long seed = c.optLong("seed");
-      return seed == null ? l : l.seed(seed);
+      return seeded(l, c, l::seed);
     }
 
     @Override
@@ -242,7 +270,7 @@ final class LayerCodecs {
     }
   }
 
-  private static final class FlattenCodec extends LayerCodec<Flatten> {
+  private static final class FlattenCodec extends WeightlessCodec<Flatten> {
     FlattenCodec() {
       super("Flatten", Flatten.class);
     }
@@ -254,14 +282,9 @@ final class LayerCodecs {
     Flatten create(LayerConfig c, Nested nested) {
       return new Flatten();
     }
-
-    @Override
-    int[][] weightShapes(Flatten l, int[] in) {
-      return new int[0][];
-    }
   }
 
-  private static final class ActivationCodec extends LayerCodec<ActivationLayer> {
+  private static final class ActivationCodec extends WeightlessCodec<ActivationLayer> {
     ActivationCodec() {
       super("ActivationLayer", ActivationLayer.class);
     }
@@ -275,14 +298,9 @@ final class LayerCodecs {
     ActivationLayer create(LayerConfig c, Nested nested) throws IOException {
       return new ActivationLayer(c.getEnum("activation", Activation.class));
     }
-
-    @Override
-    int[][] weightShapes(ActivationLayer l, int[] in) {
-      return new int[0][];
-    }
   }
 
-  private static final class DropoutCodec extends LayerCodec<Dropout> {
+  private static final class DropoutCodec extends WeightlessCodec<Dropout> {
     DropoutCodec() {
       super("Dropout", Dropout.class);
     }
@@ -291,27 +309,16 @@ final class LayerCodecs {
     @Override
     void writeConfig(Dropout l, LayerConfig c) {
       c.putDouble("rate", l.rate());
-      int[] noiseShape = l.noiseShape();
-      if (noiseShape != null) {
-        c.putInts("noiseShape", noiseShape);
-      }
+      putNoiseShape(l.noiseShape(), c);
       c.putEnum("scaling", l.scaling());
-      l.seed().ifPresent(s -> c.putLong("seed", s));
+      putSeed(l.seed(), c);
     }
 
     @Override
     Dropout create(LayerConfig c, Nested nested) throws IOException {
-      double rate = c.getDouble("rate");
-      int[] noiseShape = c.optInts("noiseShape");
-      Dropout l = (noiseShape == null ? new Dropout(rate) : new Dropout(rate, noiseShape))
+      Dropout l = new Dropout(c.getDouble("rate"), c.optInts("noiseShape"))
           .scaling(c.getEnum("scaling", Dropout.Scaling.class));
-      Long seed = c.optLong("seed");
-      return seed == null ? l : l.seed(seed);
-    }
-
-    @Override
-    int[][] weightShapes(Dropout l, int[] in) {
-      return new int[0][];
+      return seeded(l, c, l::seed);
     }
   }
 
@@ -347,7 +354,7 @@ final class LayerCodecs {
     }
   }
 
-  private static final class GaussianDropoutCodec extends LayerCodec<GaussianDropout> {
+  private static final class GaussianDropoutCodec extends WeightlessCodec<GaussianDropout> {
     GaussianDropoutCodec() {
       super("GaussianDropout", GaussianDropout.class);
     }
@@ -356,30 +363,18 @@ final class LayerCodecs {
     @Override
     void writeConfig(GaussianDropout l, LayerConfig c) {
       c.putDouble("rate", l.rate());
-      int[] noiseShape = l.noiseShape();
-      if (noiseShape != null) {
-        c.putInts("noiseShape", noiseShape);
-      }
-      l.seed().ifPresent(s -> c.putLong("seed", s));
+      putNoiseShape(l.noiseShape(), c);
+      putSeed(l.seed(), c);
     }
 
     @Override
     GaussianDropout create(LayerConfig c, Nested nested) throws IOException {
-      double rate = c.getDouble("rate");
-      int[] noiseShape = c.optInts("noiseShape");
-      GaussianDropout l = noiseShape == null
-          ? new GaussianDropout(rate) : new GaussianDropout(rate, noiseShape);
-      Long seed = c.optLong("seed");
-      return seed == null ? l : l.seed(seed);
-    }
-
-    @Override
-    int[][] weightShapes(GaussianDropout l, int[] in) {
-      return new int[0][];
+      GaussianDropout l = new GaussianDropout(c.getDouble("rate"), c.optInts("noiseShape"));
+      return seeded(l, c, l::seed);
     }
   }
 
-  private static final class GaussianNoiseCodec extends LayerCodec<GaussianNoise> {
+  private static final class GaussianNoiseCodec extends WeightlessCodec<GaussianNoise> {
     GaussianNoiseCodec() {
       super("GaussianNoise", GaussianNoise.class);
     }
@@ -387,23 +382,17 @@ final class LayerCodecs {
     @Override
     void writeConfig(GaussianNoise l, LayerConfig c) {
       c.putDouble("stddev", l.stddev());
-      l.seed().ifPresent(s -> c.putLong("seed", s));
+      putSeed(l.seed(), c);
     }
 
     @Override
     GaussianNoise create(LayerConfig c, Nested nested) throws IOException {
       GaussianNoise l = new GaussianNoise(c.getDouble("stddev"));
-      Long seed = c.optLong("seed");
-      return seed == null ? l : l.seed(seed);
-    }
-
-    @Override
-    int[][] weightShapes(GaussianNoise l, int[] in) {
-      return new int[0][];
+      return seeded(l, c, l::seed);
     }
   }
 
-  private static final class AlphaDropoutCodec extends LayerCodec<AlphaDropout> {
+  private static final class AlphaDropoutCodec extends WeightlessCodec<AlphaDropout> {
     AlphaDropoutCodec() {
       super("AlphaDropout", AlphaDropout.class);
     }
@@ -412,30 +401,18 @@ final class LayerCodecs {
     @Override
     void writeConfig(AlphaDropout l, LayerConfig c) {
       c.putDouble("rate", l.rate());
-      int[] noiseShape = l.noiseShape();
-      if (noiseShape != null) {
-        c.putInts("noiseShape", noiseShape);
-      }
-      l.seed().ifPresent(s -> c.putLong("seed", s));
+      putNoiseShape(l.noiseShape(), c);
+      putSeed(l.seed(), c);
     }
 
     @Override
     AlphaDropout create(LayerConfig c, Nested nested) throws IOException {
-      double rate = c.getDouble("rate");
-      int[] noiseShape = c.optInts("noiseShape");
-      AlphaDropout l = noiseShape == null
-          ? new AlphaDropout(rate) : new AlphaDropout(rate, noiseShape);
-      Long seed = c.optLong("seed");
-      return seed == null ? l : l.seed(seed);
-    }
-
-    @Override
-    int[][] weightShapes(AlphaDropout l, int[] in) {
-      return new int[0][];
+      AlphaDropout l = new AlphaDropout(c.getDouble("rate"), c.optInts("noiseShape"));
+      return seeded(l, c, l::seed);
     }
   }
 
-  private static final class DropBlock2DCodec extends LayerCodec<DropBlock2D> {
+  private static final class DropBlock2DCodec extends WeightlessCodec<DropBlock2D> {
     DropBlock2DCodec() {
       super("DropBlock2D", DropBlock2D.class);
     }
@@ -445,20 +422,14 @@ final class LayerCodecs {
     void writeConfig(DropBlock2D l, LayerConfig c) {
       c.putDouble("rate", l.rate()).putInt("blockSize", l.blockSize())
           .putEnum("dataFormat", l.dataFormat());
-      l.seed().ifPresent(s -> c.putLong("seed", s));
+      putSeed(l.seed(), c);
     }
 
     @Override
     DropBlock2D create(LayerConfig c, Nested nested) throws IOException {
       DropBlock2D l = new DropBlock2D(c.getDouble("rate"), c.getInt("blockSize"))
           .dataFormat(c.getEnum("dataFormat", DataFormat.class));
-      Long seed = c.optLong("seed");
-      return seed == null ? l : l.seed(seed);
-    }
-
-    @Override
-    int[][] weightShapes(DropBlock2D l, int[] in) {
-      return new int[0][];
+      return seeded(l, c, l::seed);
     }
   }
 
@@ -476,7 +447,7 @@ final class LayerCodecs {
     void writeConfig(DropConnect l, LayerConfig c) {
       c.putLayers("inner", List.of(l.inner())).putDouble("rate", l.rate())
           .putBoolean("dropBias", l.dropBias());
-      l.seed().ifPresent(s -> c.putLong("seed", s));
+      putSeed(l.seed(), c);
     }
 
     @Override
@@ -484,8 +455,7 @@ final class LayerCodecs {
       List<Layer> inner = nested.layers(c.getRecords("inner", 1));
       DropConnect l = new DropConnect(inner.get(0), c.getDouble("rate"))
           .dropBias(c.getBoolean("dropBias"));
-      Long seed = c.optLong("seed");
-      return seed == null ? l : l.seed(seed);
+      return seeded(l, c, l::seed);
     }
 
     @Override

@@ -18,10 +18,7 @@ package io.github.dropnet.optimizers;
 public final class ExponentialDecay implements LearningRateSchedule {
   private static final String NAME = "ExponentialDecay";
 
-  private final double initialLearningRate;
-  private final long decaySteps;
-  private final double decayRate;
-  private final boolean staircase;
+  private final StepDecay decay;
 
   /**
    * Continuous decay ({@code staircase == false}), the Keras default.
@@ -48,25 +45,16 @@ public final class ExponentialDecay implements LearningRateSchedule {
    */
   public ExponentialDecay(
       double initialLearningRate, long decaySteps, double decayRate, boolean staircase) {
-    this.initialLearningRate =
-        Args.nonNegative(NAME, "initialLearningRate", initialLearningRate);
-    this.decaySteps = Args.positive(NAME, "decaySteps", decaySteps);
-    this.decayRate = Args.nonNegative(NAME, "decayRate", decayRate);
-    this.staircase = staircase;
+    this.decay = new StepDecay(NAME, initialLearningRate, decaySteps, decayRate, staircase);
   }
 
   @Override
   public double rate(long step) {
-    double p = (double) step / decaySteps;
-    if (staircase) {
-      p = Math.floor(p);
-    }
-    return initialLearningRate * Math.pow(decayRate, p);
+    return decay.initialLearningRate() * Math.pow(decay.decayRate(), decay.progress(step));
   }
 
   @Override
   public String toString() {
-    return NAME + "[initialLearningRate=" + initialLearningRate + ", decaySteps=" + decaySteps
-        + ", decayRate=" + decayRate + ", staircase=" + staircase + "]";
+    return decay.toString();
   }
 }
