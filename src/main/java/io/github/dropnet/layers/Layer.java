@@ -28,6 +28,16 @@ import java.util.List;
  * the layer, what was expected and what was received; {@code backward} before any
  * {@code forward}, or a setter after {@code build}, throws {@link IllegalStateException}.
  *
+ * <h2>Non-finite values</h2>
+ * A finite input gives a finite output and finite gradients whenever the true result is
+ * representable: softmax subtracts the row maximum, sigmoid never evaluates {@code exp} of a large
+ * positive number, and the losses work on logits in fused, stable forms (logits of +-1000 are
+ * fine). The one place non-finite values travel is the data itself: a NaN or infinite input (or
+ * weight) propagates through the arithmetic layers by IEEE rules, as in Keras and PyTorch, and
+ * nothing checks for it on the hot path. Dropout and its family are the exception on purpose: a
+ * dropped unit is written as an exact 0, so a dropped infinity gives 0, never NaN. Optimizers
+ * likewise pass a non-finite gradient into the parameters unchanged.
+ *
  * <h2>Thread safety</h2>
  * Unless a layer says otherwise: inference ({@code forward(x, false)}) on a built layer may run
  * from many threads at once and gives the same results as on one thread; training (a forward with
