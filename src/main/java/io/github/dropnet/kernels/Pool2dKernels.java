@@ -22,9 +22,10 @@ import java.util.Arrays;
  * <p>Arrays are not checked against the geometry; outputs are overwritten; nothing is allocated.
  * The geometry's dilation is ignored (pooling windows are dense).
  *
- * <p>Threads: images are split over the library's threads ({@link Parallel}); each output element
- * is computed by one thread with the same operations whatever the thread count, so results are
- * identical for any {@link io.github.dropnet.Dropnet#threads()}.
+ * <p>Threads: blocks of images are taken by the library's threads one at a time
+ * ({@link Parallel#forBlocks}); each output element is computed by one thread with the same
+ * operations whatever the thread count, so results are identical for any
+ * {@link io.github.dropnet.Dropnet#threads()}.
  *
  * <p>Thread safety: stateless; concurrent calls are safe when they do not share output arrays.
  */
@@ -44,7 +45,7 @@ public final class Pool2dKernels {
       double[] x, ConvGeometry g, boolean channelsFirst, double[] out, int[] argmax) {
     int inImage = g.channels() * g.inPlane();
     int outImage = g.channels() * g.outPlane();
-    Parallel.forRange(g.batch(), grain(inImage), (from, to) -> {
+    Parallel.forBlocks(g.batch(), grain(inImage), (from, to) -> {
       for (int n = from; n < to; n++) {
         if (channelsFirst) {
           forwardFirst(x, g, n * inImage, out, argmax, n * outImage);
@@ -55,7 +56,7 @@ public final class Pool2dKernels {
     });
   }
 
-  /** The images worth a thread of their own: about {@value #GRAIN_ELEMENTS} input elements. */
+  /** Images per block of work: about {@value #GRAIN_ELEMENTS} input elements. */
   private static int grain(int imageElements) {
     return Math.max(1, GRAIN_ELEMENTS / Math.max(1, imageElements));
   }
@@ -192,7 +193,7 @@ public final class Pool2dKernels {
     }
     int outImage = argmax.length / batch;
     int inImage = dx.length / batch;
-    Parallel.forRange(batch, grain(inImage), (from, to) -> {
+    Parallel.forBlocks(batch, grain(inImage), (from, to) -> {
       for (int n = from; n < to; n++) {
         Arrays.fill(dx, n * inImage, (n + 1) * inImage, 0.0);
         for (int p = n * outImage; p < (n + 1) * outImage; p++) {
