@@ -32,9 +32,9 @@ import java.util.Arrays;
  * in patch order, as {@link Gemm} documents. The kernel gradient is summed over fixed groups of
  * consecutive images (their number depends on the batch and the sizes, never on the thread
  * count), each group in image order, and the group sums are added in group order; the bias
- * gradient likewise. Pieces and groups of images are spread over the library's threads
- * ({@link Parallel}), and every output element is computed by one thread, so results are
- * bit-identical for any {@link io.github.dropnet.Dropnet#threads()}.
+ * gradient likewise. Blocks of images and groups are taken by the library's threads one at a
+ * time ({@link Parallel#forBlocks}), and every output element is computed by one thread, so
+ * results are bit-identical for any {@link io.github.dropnet.Dropnet#threads()}.
  *
  * <h2>Contract</h2>
  * Arrays are not checked against the geometry (the layers check shapes). Output arrays are
@@ -46,6 +46,8 @@ import java.util.Arrays;
 public final class Conv2dKernels {
   /** The im2col workspace of one piece of images: at most this many doubles (512 KiB), or one. */
   static final int PIECE_DOUBLES = 1 << 16;
+  /** Multiply-adds worth a block of images of its own in the forward. */
+  static final long BLOCK_WORK = 1L << 18;
   /** The most groups the kernel gradient is summed over (and so the most threads it uses). */
   static final int MAX_GROUPS = 16;
   /** The partial kernel gradients of the groups take at most this many doubles (16 MiB). */
@@ -71,7 +73,9 @@ public final class Conv2dKernels {
     int batch = g.batch();
     if (ConvPlanar.applies(g)) {
       double[][] strips = ConvPlanar.packStrips(w, g.patchSize(), filters);
-      Parallel.forRange(batch, 1, (from, to) -> {
+      long work = Math.max(1L, (long) g.outPlane() * g.patchSize() * filters);
+      int block = (int) Math.max(1, Math.min(batch, BLOCK_WORK / work));
+      Parallel.forBlocks(batch, block, (from, to) -> {
         ConvPlanar planar = new ConvPlanar(g, filters, channelsFirst, strips);
         for (int n = from; n < to; n++) {
           planar.forward(x, bias, relu, out, n);
@@ -89,7 +93,7 @@ public final class Conv2dKernels {
     int batch = g.batch();
     int pieces = ceilDiv(batch, pieceImages(g, batch));
     int piece = ceilDiv(batch, Math.max(pieces, 1));
-    Parallel.forRange(pieces, 1, (from, to) -> {
+    Parallel.forBlocks(pieces, 1, (from, to) -> {
       double[] col = new double[piece * g.columnSize()];
       for (int pc = from; pc < to; pc++) {
         int n0 = pc * piece;
@@ -162,6 +166,19 @@ public final class Conv2dKernels {
   public static void backward(
       double[] x, double[] gradOut, double[] y, double[] w, ConvGeometry g, int filters,
       boolean channelsFirst, double[] dx, double[] dw, double[] db) {
+    backward(x, gradOut, y, w, g, filters, channelsFirst, dx, dw, db, ConvPlanar.applies(g));
+  }
+
+  /** {@link #backward} through im2col and {@link Gemm}, whatever the geometry. */
+  static void backwardIm2col(
+      double[] x, double[] gradOut, double[] y, double[] w, ConvGeometry g, int filters,
+      boolean channelsFirst, double[] dx, double[] dw, double[] db) {
+    backward(x, gradOut, y, w, g, filters, channelsFirst, dx, dw, db, false);
+  }
+
+  private static void backward(
+      double[] x, double[] gradOut, double[] y, double[] w, ConvGeometry g, int filters,
+      boolean channelsFirst, double[] dx, double[] dw, double[] db, boolean planar) {
     int batch = g.batch();
     int kf = g.patchSize() * filters;
     if (batch == 0) {
@@ -173,16 +190,29 @@ public final class Conv2dKernels {
     }
     int per = ceilDiv(batch, groupCount(batch, kf));
     int groups = ceilDiv(batch, per);
-    int piece = ceilDiv(per, ceilDiv(per, pieceImages(g, per)));
+    int piece = planar ? 1 : ceilDiv(per, ceilDiv(per, pieceImages(g, per)));
     double[] partW = new double[groups * kf];
     double[] partB = db == null ? null : new double[groups * filters];
-    Parallel.forRange(groups, 1, (from, to) -> {
-      double[] col = new double[piece * g.columnSize()];
+    double[][] rowStrips = planar ? ConvPlanar.packRowStrips(w, g.patchSize(), filters) : null;
+    Parallel.forBlocks(groups, 1, (from, to) -> {
+      ConvPlanar plan = planar ? new ConvPlanar(g, filters, channelsFirst, null) : null;
+      double[] col = planar ? null : new double[piece * g.columnSize()];
       double[] masked = y == null ? null : new double[piece * g.outPlane() * filters];
       for (int grp = from; grp < to; grp++) {
         int n0 = grp * per;
         int n1 = Math.min(batch, n0 + per);
         for (int s = n0; s < n1; s += piece) {
+          if (plan != null) {
+            int outImage = g.outPlane() * filters;
+            double[] d = mask(gradOut, y, s * outImage, outImage, masked);
+            int dOff = d == gradOut ? s * outImage : 0;
+            if (partB != null) {
+              biasGradient(d, dOff, 1, g.outPlane(), filters, channelsFirst, s > n0, partB,
+                  grp * filters);
+            }
+            plan.backward(x, d, dOff, s, rowStrips, s > n0, partW, grp * kf, dx);
+            continue;
+          }
           backwardImages(x, gradOut, y, w, g, filters, channelsFirst, dx, s,
               Math.min(n1, s + piece), s > n0, partW, grp * kf,
               partB, grp * filters, col, masked);
@@ -209,18 +239,8 @@ public final class Conv2dKernels {
     int inImage = g.channels() * g.inPlane();
     int outImage = filters * m;
     int images = n1 - n0;
-    double[] d = gradOut;
-    int dOff = n0 * outImage;
-    if (y != null) {
-      int len = images * outImage;
-      for (int i = 0; i < len; i++) {
-        // gradOut where y > 0, else +0.0, without a branch (half of them would mispredict)
-        long keep = y[dOff + i] > 0 ? -1L : 0L;
-        masked[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(gradOut[dOff + i]) & keep);
-      }
-      d = masked;
-      dOff = 0;
-    }
+    double[] d = mask(gradOut, y, n0 * outImage, images * outImage, masked);
+    int dOff = d == gradOut ? n0 * outImage : 0;
     if (partB != null) {
       biasGradient(d, dOff, images, m, filters, channelsFirst, accumulate, partB, bOff);
     }
@@ -254,9 +274,26 @@ public final class Conv2dKernels {
   }
 
   /**
+   * {@code gradOut} itself without a mask ({@code y} null); else {@code masked}, holding
+   * {@code len} elements from {@code off}: {@code gradOut} where {@code y > 0}, +0.0 elsewhere.
+   */
+  private static double[] mask(double[] gradOut, double[] y, int off, int len, double[] masked) {
+    if (y == null) {
+      return gradOut;
+    }
+    for (int i = 0; i < len; i++) {
+      // without a branch: random signs would mispredict half of the time
+      long keep = y[off + i] > 0 ? -1L : 0L;
+      masked[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(gradOut[off + i]) & keep);
+    }
+    return masked;
+  }
+
+  /**
    * Adds (or, unless {@code accumulate}, writes) the bias gradient of {@code images} images of
    * {@code d} at {@code dOff} into {@code db[bOff .. bOff + filters)}: per image and filter the
-   * sum over positions for channels first, position by position for channels last.
+   * sum over positions for channels first; for channels last, image by image, the positions
+   * of an image added four at a time ({@code (p0 + p1) + (p2 + p3)}) and then in order.
    */
   static void biasGradient(
       double[] d, int dOff, int images, int m, int filters, boolean channelsFirst,
@@ -277,11 +314,24 @@ public final class Conv2dKernels {
         }
       }
     } else {
-      int rows = images * m;
-      for (int r = 0; r < rows; r++) {
-        int off = dOff + r * filters;
-        for (int o = 0; o < filters; o++) {
-          db[bOff + o] += d[off + o];
+      // image by image, four rows per pass (one chain of dependent additions per four rows)
+      for (int n = 0; n < images; n++) {
+        int off = dOff + n * m * filters;
+        int r = 0;
+        for (; r + 4 <= m; r += 4) {
+          int r0 = off + r * filters;
+          int r1 = r0 + filters;
+          int r2 = r1 + filters;
+          int r3 = r2 + filters;
+          for (int o = 0; o < filters; o++) {
+            db[bOff + o] += (d[r0 + o] + d[r1 + o]) + (d[r2 + o] + d[r3 + o]);
+          }
+        }
+        for (; r < m; r++) {
+          int r0 = off + r * filters;
+          for (int o = 0; o < filters; o++) {
+            db[bOff + o] += d[r0 + o];
+          }
         }
       }
     }

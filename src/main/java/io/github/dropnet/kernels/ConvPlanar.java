@@ -23,6 +23,8 @@ import java.util.Arrays;
 final class ConvPlanar {
   /** Doubles of {@code col^T} rows per band of output rows (about 512 KiB). */
   private static final int BAND_DOUBLES = 1 << 16;
+  /** Positions per block of the transposition of a channels-last gradient. */
+  private static final int TRANSPOSE_BLOCK = 64;
   /** Bands shorter than this many positions vectorise poorly: use im2col and Gemm instead. */
   private static final int MIN_BAND = 64;
 
@@ -64,7 +66,8 @@ final class ConvPlanar {
   /**
    * Workspaces for one thread.
    *
-   * @param strips {@link #packStrips} of the kernel, shared read-only between threads
+   * @param strips {@link #packStrips} of the kernel, shared read-only between threads; null
+   *     when only {@link #backward} will run
    */
   ConvPlanar(ConvGeometry g, int filters, boolean channelsFirst, double[][] strips) {
     this.g = g;
@@ -76,12 +79,14 @@ final class ConvPlanar {
     this.bandRows = bandRows(g, wp);
     this.xp = new double[g.channels() * plane + (g.kernelW() - 1) * g.dilationW()];
     int band = bandRows * wp;
-    this.cols = new double[g.patchSize()][band];
-    this.acc = new double[strips.length * Gemm.MR][band];
+    this.cols = strips == null ? null : new double[g.patchSize()][band];
+    this.acc = strips == null ? null : new double[strips.length * Gemm.MR][band];
     this.strips = strips;
   }
 
-  /** {@code w (K, F)} as strips of {@link Gemm#MR} filters: {@code s[p * MR + r] = w[p][4i + r]}. */
+  /**
+   * {@code w (K, F)} as strips of {@link Gemm#MR} filters: {@code s[p * MR + r] = w[p][4i + r]}.
+   */
   static double[][] packStrips(double[] w, int k, int filters) {
     int n = (filters + Gemm.MR - 1) / Gemm.MR;
     double[][] strips = new double[n][k * Gemm.MR];
@@ -90,6 +95,25 @@ final class ConvPlanar {
       for (int p = 0; p < k; p++) {
         for (int r = 0; r < rows; r++) {
           strips[s][p * Gemm.MR + r] = w[p * filters + s * Gemm.MR + r];
+        }
+      }
+    }
+    return strips;
+  }
+
+  /**
+   * {@code w (K, F)} transposed into strips of {@link Gemm#MR} patch entries for the input
+   * gradient: {@code s[o * MR + r] = w[4i + r][o]}.
+   */
+  static double[][] packRowStrips(double[] w, int k, int filters) {
+    int n = (k + Gemm.MR - 1) / Gemm.MR;
+    double[][] strips = new double[n][filters * Gemm.MR];
+    for (int s = 0; s < n; s++) {
+      int rows = Math.min(Gemm.MR, k - s * Gemm.MR);
+      for (int r = 0; r < rows; r++) {
+        int src = (s * Gemm.MR + r) * filters;
+        for (int o = 0; o < filters; o++) {
+          strips[s][o * Gemm.MR + r] = w[src + o];
         }
       }
     }
@@ -131,6 +155,151 @@ final class ConvPlanar {
         }
       }
       store(out, n, i0, rows, relu);
+    }
+  }
+
+  // ---- backward workspaces, made on first use
+
+  /** {@code col^T (K, M)} without the extra columns, flat, for the kernel gradient. */
+  private double[] colsFlat;
+  /** The gradient as F rows of M positions. */
+  private double[][] dRows;
+  /** {@code dcol^T}: K rows (rounded up to whole strips) of M positions. */
+  private double[][] dcols;
+  /** The input gradient on the padded planes. */
+  private double[] dxp;
+
+  /**
+   * The kernel gradient and the input gradient of image {@code n}: {@code partW} (K, F) at
+   * {@code wOff} gets {@code col_n^T d_n} (added when {@code accumulate}, else written), and
+   * image {@code n} of {@code dx} (if not null) is overwritten with {@code conv^T(d_n, w)}.
+   * The operations are those of the im2col path of {@link Conv2dKernels}, in the same order.
+   *
+   * @param d the gradient before the activation, the image at {@code dOff}, output layout
+   * @param rowStrips {@link #packRowStrips} of the kernel
+   */
+  void backward(double[] x, double[] d, int dOff, int n, double[][] rowStrips,
+      boolean accumulate, double[] partW, int wOff, double[] dx) {
+    int k = g.patchSize();
+    int m = g.outPlane();
+    int outH = g.outH();
+    int outW = g.outW();
+    int c = g.channels();
+    int kh = g.kernelH();
+    int kw = g.kernelW();
+    if (colsFlat == null) {
+      colsFlat = new double[k * m];
+      dRows = new double[filters][m];
+      dcols = new double[rowStrips.length * Gemm.MR][m];
+      dxp = new double[c * plane + (kw - 1) * g.dilationW()];
+    }
+    pad(x, n * c * g.inPlane());
+    int kk = 0;
+    for (int a = 0; a < kh; a++) {
+      for (int b = 0; b < kw; b++) {
+        int shift = a * g.dilationH() * wp + b * g.dilationW();
+        for (int ch = 0; ch < c; ch++) {
+          int src = ch * plane + shift;
+          int dst = kk++ * m;
+          for (int i = 0; i < outH; i++) {
+            System.arraycopy(xp, src + i * wp, colsFlat, dst + i * outW, outW);
+          }
+        }
+      }
+    }
+    if (channelsFirst) {
+      Gemm.gemm(false, true, k, filters, m, colsFlat, 0, m, d, dOff, m, partW, wOff, filters,
+          accumulate);
+    } else {
+      Gemm.gemm(false, false, k, filters, m, colsFlat, 0, m, d, dOff, filters, partW, wOff,
+          filters, accumulate);
+    }
+    if (dx == null) {
+      return;
+    }
+    // dcol^T (K, M) = w (K, F) d^T (F, M), along the positions
+    if (channelsFirst) {
+      for (int o = 0; o < filters; o++) {
+        System.arraycopy(d, dOff + o * m, dRows[o], 0, m);
+      }
+    } else {
+      // transposed a block of positions at a time, so that the block stays in the L1 cache
+      for (int p0 = 0; p0 < m; p0 += TRANSPOSE_BLOCK) {
+        int p1 = Math.min(m, p0 + TRANSPOSE_BLOCK);
+        for (int o = 0; o < filters; o++) {
+          double[] row = dRows[o];
+          int src = dOff + o;
+          for (int p = p0; p < p1; p++) {
+            row[p] = d[src + p * filters];
+          }
+        }
+      }
+    }
+    for (int s = 0; s < rowStrips.length; s++) {
+      int r = s * Gemm.MR;
+      int live = Math.min(Gemm.MR, k - r);
+      for (int q = r; q < r + Gemm.MR; q++) {
+        Arrays.fill(dcols[q], 0.0);
+      }
+      if (live == 1) {
+        Gemm.kernel1(rowStrips[s], dRows, filters, m, dcols[r]);
+      } else if (live == 2) {
+        Gemm.kernel2(rowStrips[s], dRows, filters, m, dcols[r], dcols[r + 1]);
+      } else {
+        Gemm.kernel(rowStrips[s], dRows, filters, m, dcols[r], dcols[r + 1], dcols[r + 2],
+            dcols[r + 3]);
+      }
+    }
+    // col2im onto the padded planes, every element receiving its terms in the order of the
+    // im2col path: by output position for channels last (so patch entries in reverse), by
+    // patch entry for channels first
+    Arrays.fill(dxp, 0.0);
+    for (int e = 0; e < k; e++) {
+      kk = channelsFirst ? e : k - 1 - e;
+      int ch = kk % c;
+      int ab = kk / c;
+      int shift = ch * plane + (ab / kw) * g.dilationH() * wp + (ab % kw) * g.dilationW();
+      double[] src = dcols[kk];
+      for (int i = 0; i < outH; i++) {
+        int to = shift + i * wp;
+        int from = i * outW;
+        for (int j = 0; j < outW; j++) {
+          dxp[to + j] += src[from + j];
+        }
+      }
+    }
+    unpad(dx, n * c * g.inPlane());
+  }
+
+  /** The input gradient of one image from {@link #dxp}: zero where no window reaches. */
+  private void unpad(double[] dx, int xOff) {
+    int c = g.channels();
+    int h = g.inH();
+    int w = g.inW();
+    int top = g.padTop();
+    int left = g.padLeft();
+    Arrays.fill(dx, xOff, xOff + c * h * w, 0.0);
+    int yEnd = Math.min(h, hp - top);
+    int xEnd = Math.min(w, wp - left);
+    if (xEnd <= 0) {
+      return;
+    }
+    for (int y = 0; y < yEnd; y++) {
+      int src = (y + top) * wp + left;
+      if (channelsFirst) {
+        for (int ch = 0; ch < c; ch++) {
+          System.arraycopy(dxp, ch * plane + src, dx, xOff + (ch * h + y) * w, xEnd);
+        }
+      } else if (c == 1) {
+        System.arraycopy(dxp, src, dx, xOff + y * w, xEnd);
+      } else {
+        int dst = xOff + y * w * c;
+        for (int xx = 0; xx < xEnd; xx++) {
+          for (int ch = 0; ch < c; ch++) {
+            dx[dst + xx * c + ch] = dxp[ch * plane + src + xx];
+          }
+        }
+      }
     }
   }
 

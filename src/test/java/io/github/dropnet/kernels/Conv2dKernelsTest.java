@@ -123,6 +123,18 @@ class Conv2dKernelsTest {
     TensorAssert.assertClose(
         Tensor.wrap(expectedRelu[1], k.length), Tensor.wrap(dk, k.length), 1e-12, 1e-12,
         "relu backward kernel " + ref);
+    if (ConvPlanar.applies(g)) {
+      double[] dxColumns = nan(x.length);
+      double[] dkColumns = nan(k.length);
+      double[] dbColumns = nan(filters);
+      double[] dbPlanar = nan(filters);
+      Conv2dKernels.backward(x, dy, r, k, g, filters, ref.channelsFirst, dx, dk, dbPlanar);
+      Conv2dKernels.backwardIm2col(
+          x, dy, r, k, g, filters, ref.channelsFirst, dxColumns, dkColumns, dbColumns);
+      assertArrayEquals(dxColumns, dx, "planar input gradient against im2col " + ref);
+      assertArrayEquals(dkColumns, dk, "planar kernel gradient against im2col " + ref);
+      assertArrayEquals(dbColumns, dbPlanar, "planar bias gradient against im2col " + ref);
+    }
     double[] dkOnly = nan(k.length);
     Conv2dKernels.backward(x, dy, r, k, g, filters, ref.channelsFirst, null, dkOnly, null);
     assertArrayEquals(dk, dkOnly, "kernel gradient without the input gradient " + ref);
