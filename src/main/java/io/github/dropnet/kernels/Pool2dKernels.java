@@ -184,18 +184,20 @@ public final class Pool2dKernels {
    * @param dy the gradient with respect to the output, {@code batch} equal images
    * @param argmax the indices recorded by {@link #maxForward}
    * @param batch the number of images N, dividing both array lengths (0 or 1: one image)
-   * @param dx the gradient with respect to the input (modified, overwritten)
+   * @param dx the gradient with respect to the input (modified)
+   * @param accumulate add into {@code dx} as it is (a freshly allocated, zero array needs no
+   *     second zeroing pass over memory) instead of overwriting it
    */
-  public static void maxBackward(double[] dy, int[] argmax, int batch, double[] dx) {
-    if (batch <= 1) {
-      maxBackward(dy, argmax, dx);
-      return;
-    }
-    int outImage = argmax.length / batch;
-    int inImage = dx.length / batch;
-    Parallel.forBlocks(batch, grain(inImage), (from, to) -> {
+  public static void maxBackward(
+      double[] dy, int[] argmax, int batch, double[] dx, boolean accumulate) {
+    int images = Math.max(batch, 1);
+    int outImage = argmax.length / images;
+    int inImage = dx.length / images;
+    Parallel.forBlocks(images, grain(inImage), (from, to) -> {
       for (int n = from; n < to; n++) {
-        Arrays.fill(dx, n * inImage, (n + 1) * inImage, 0.0);
+        if (!accumulate) {
+          Arrays.fill(dx, n * inImage, (n + 1) * inImage, 0.0);
+        }
         for (int p = n * outImage; p < (n + 1) * outImage; p++) {
           dx[argmax[p]] += dy[p];
         }

@@ -77,8 +77,13 @@ class Pool2dKernelsTest {
     Pool2dKernels.maxBackward(dy, argmax, dx);
     assertArrayEquals(dxExpected, dx, 1e-15, "backward " + ref);
     Arrays.fill(dx, Double.NaN);
-    Pool2dKernels.maxBackward(dy, argmax, ref.n, dx);
+    Pool2dKernels.maxBackward(dy, argmax, ref.n, dx, false);
     assertArrayEquals(dxExpected, dx, 1e-15, "backward by image " + ref);
+    Arrays.fill(dx, 1.0);
+    Pool2dKernels.maxBackward(dy, argmax, ref.n, dx, true);
+    for (int i = 0; i < dx.length; i++) {
+      assertEquals(dxExpected[i] + 1.0, dx[i], 1e-15, "backward added to ones, " + i + " " + ref);
+    }
   }
 
   @ParameterizedTest(name = "{0} threads")
@@ -122,7 +127,7 @@ class Pool2dKernelsTest {
       int[] argmax = new int[dy.length];
       Pool2dKernels.maxForward(x, ref.geometry(), ref.channelsFirst, y, argmax);
       double[] dx = new double[x.length];
-      Pool2dKernels.maxBackward(dy, argmax, ref.n, dx);
+      Pool2dKernels.maxBackward(dy, argmax, ref.n, dx, true);
       return new double[][] {y, Arrays.stream(argmax).asDoubleStream().toArray(), dx};
     } finally {
       Dropnet.setThreads(before);
