@@ -46,6 +46,8 @@ import java.util.Arrays;
 public final class Conv2dKernels {
   /** The im2col workspace of one piece of images: at most this many doubles (512 KiB), or one. */
   static final int PIECE_DOUBLES = 1 << 16;
+  /** Blocks of work per thread: enough to even out a thread the machine slows down. */
+  private static final int BLOCKS_PER_THREAD = 4;
   /** Multiply-adds worth a block of images of its own in the forward. */
   static final long BLOCK_WORK = 1L << 18;
   /** The most groups the kernel gradient is summed over (and so the most threads it uses). */
@@ -73,9 +75,11 @@ public final class Conv2dKernels {
     int batch = g.batch();
     if (ConvPlanar.applies(g)) {
       double[][] strips = ConvPlanar.packStrips(w, g.patchSize(), filters);
+      // each image is computed alike in any block, so the blocks may follow the thread count:
+      // a few per thread, for balance without a workspace per image
       long work = Math.max(1L, (long) g.outPlane() * g.patchSize() * filters);
-      int block = (int) Math.max(1, Math.min(batch, BLOCK_WORK / work));
-      Parallel.forBlocks(batch, block, (from, to) -> {
+      int block = (int) Math.max(BLOCK_WORK / work, ceilDiv(batch, BLOCKS_PER_THREAD * threads()));
+      Parallel.forBlocks(batch, Math.max(1, Math.min(batch, block)), (from, to) -> {
         ConvPlanar planar = new ConvPlanar(g, filters, channelsFirst, strips);
         for (int n = from; n < to; n++) {
           planar.forward(x, bias, relu, out, n);
@@ -194,7 +198,8 @@ public final class Conv2dKernels {
     double[] partW = new double[groups * kf];
     double[] partB = db == null ? null : new double[groups * filters];
     double[][] rowStrips = planar ? ConvPlanar.packRowStrips(w, g.patchSize(), filters) : null;
-    Parallel.forBlocks(groups, 1, (from, to) -> {
+    // groups are computed alike in any block of groups: a few blocks per thread
+    Parallel.forBlocks(groups, ceilDiv(groups, BLOCKS_PER_THREAD * threads()), (from, to) -> {
       ConvPlanar plan = planar ? new ConvPlanar(g, filters, channelsFirst, null) : null;
       double[] col = planar ? null : new double[piece * g.columnSize()];
       double[] masked = y == null ? null : new double[piece * g.outPlane() * filters];
@@ -358,6 +363,10 @@ public final class Conv2dKernels {
   static int groupCount(int batch, int kf) {
     int byMemory = (int) Math.max(1, PARTIAL_DOUBLES / Math.max(1L, kf));
     return Math.max(1, Math.min(batch, Math.min(MAX_GROUPS, byMemory)));
+  }
+
+  private static int threads() {
+    return io.github.dropnet.Dropnet.threads();
   }
 
   private static int ceilDiv(int a, int b) {
