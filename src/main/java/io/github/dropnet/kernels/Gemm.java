@@ -54,7 +54,7 @@ public final class Gemm {
    * Spare doubles at the end of every buffer row, so that consecutive rows never sit a multiple
    * of 4 KiB apart (loads and stores at such distances falsely wait for each other).
    */
-  private static final int PAD = 24;
+  static final int PAD = 24;
   /** Block widths are rounded to a multiple of this (one or more vectors of doubles). */
   private static final int WIDTH_UNIT = 8;
 

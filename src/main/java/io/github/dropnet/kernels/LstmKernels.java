@@ -29,11 +29,24 @@ import java.util.Arrays;
  * product per step carries the gradient to {@code h_{t-1}}, and the kernel, recurrent-kernel and
  * input gradients are each one product over all steps at the end.
  *
- * <p>Output arrays are overwritten (marked "modified"); nothing is allocated.
+ * <h2>Threads and determinism</h2>
+ * The sequences of a batch are independent through the recurrence, so {@link #forward} and the
+ * recurrent part of {@link #backward} split the batch into blocks of sequences that the
+ * library's threads take one at a time ({@link Parallel#forBlocks}), each block running every
+ * step of its sequences; the
+ * per-step products use the recurrent kernel packed once per call. The products over all steps
+ * run through {@link Gemm}. Each element is computed by one thread with the operations
+ * {@link Gemm} documents, so results are bit-identical for any thread count.
+ *
+ * <p>Output arrays are overwritten (marked "modified"). Each call allocates a packed copy of the
+ * recurrent kernel and a few small buffers per thread.
  *
  * <p>Thread safety: stateless; calls on distinct output arrays may run concurrently.
  */
 public final class LstmKernels {
+  /** Sequences per block of work that one thread takes at a time (two strips of the kernel). */
+  private static final int SEQUENCES_PER_BLOCK = 2 * Gemm.MR;
+
   private LstmKernels() {}
 
   /**
@@ -104,39 +117,53 @@ public final class LstmKernels {
       Arrays.fill(hPrev, b * steps * units, (b * steps + 1) * units, 0.0);
     }
 
-    for (int t = 0; t < steps; t++) {
-      if (t > 0) {
-        Gemm.gemm(false, false, n, g4, units,
-            hPrev, t * units, steps * units,
-            recurrentKernel, 0, g4,
-            gates, t * g4, steps * g4, true);
+    double[][] packed = packRows(recurrentKernel, units, g4);
+    // every sequence runs through all its steps on one thread: the rows of a batch are
+    // independent, so no thread waits for another between steps
+    Parallel.forBlocks(n, SEQUENCES_PER_BLOCK, (b0, b1) -> {
+      StepProduct step = new StepProduct(units, g4);
+      for (int t = 0; t < steps; t++) {
+        if (t > 0) {
+          // z_t += h_{t-1} . recurrentKernel for the rows of this chunk
+          step.run(b0, b1, hPrev, t * units, steps * units, packed, gates, t * g4,
+              steps * g4, true);
+        }
+        forwardGates(b0, b1, t, steps, units, recurrentMask, gates, hPrev, c, tanhC, h,
+            allSteps);
       }
-      for (int b = 0; b < n; b++) {
-        int z = (b * steps + t) * g4;
-        int s = (b * steps + t) * units;
-        int out = allSteps ? s : b * units;
-        int m = b * units;
-        boolean last = t == steps - 1;
-        for (int j = 0; j < units; j++) {
-          double ig = sigmoid(gates[z + j]);
-          double fg = sigmoid(gates[z + units + j]);
-          double gg = Math.tanh(gates[z + 2 * units + j]);
-          double og = sigmoid(gates[z + 3 * units + j]);
-          gates[z + j] = ig;
-          gates[z + units + j] = fg;
-          gates[z + 2 * units + j] = gg;
-          gates[z + 3 * units + j] = og;
-          double cv = t == 0 ? ig * gg : fg * c[s - units + j] + ig * gg;
-          double tc = Math.tanh(cv);
-          double hv = og * tc;
-          c[s + j] = cv;
-          tanhC[s + j] = tc;
-          h[out + j] = hv;
-          if (!last) {
-            // h_t as the next step's recurrent input
-            double r = recurrentMask == null ? 1.0 : recurrentMask[m + j];
-            hPrev[s + units + j] = r == 0.0 ? 0.0 : hv * r;
-          }
+    });
+  }
+
+  /** The activated gates, cell and hidden state of step {@code t} for sequences [b0, b1). */
+  private static void forwardGates(
+      int b0, int b1, int t, int steps, int units, double[] recurrentMask,
+      double[] gates, double[] hPrev, double[] c, double[] tanhC, double[] h, boolean allSteps) {
+    int g4 = 4 * units;
+    boolean last = t == steps - 1;
+    for (int b = b0; b < b1; b++) {
+      int z = (b * steps + t) * g4;
+      int s = (b * steps + t) * units;
+      int out = allSteps ? s : b * units;
+      int m = b * units;
+      for (int j = 0; j < units; j++) {
+        double ig = sigmoid(gates[z + j]);
+        double fg = sigmoid(gates[z + units + j]);
+        double gg = Math.tanh(gates[z + 2 * units + j]);
+        double og = sigmoid(gates[z + 3 * units + j]);
+        gates[z + j] = ig;
+        gates[z + units + j] = fg;
+        gates[z + 2 * units + j] = gg;
+        gates[z + 3 * units + j] = og;
+        double cv = t == 0 ? ig * gg : fg * c[s - units + j] + ig * gg;
+        double tc = Math.tanh(cv);
+        double hv = og * tc;
+        c[s + j] = cv;
+        tanhC[s + j] = tc;
+        h[out + j] = hv;
+        if (!last) {
+          // h_t as the next step's recurrent input
+          double r = recurrentMask == null ? 1.0 : recurrentMask[m + j];
+          hPrev[s + units + j] = r == 0.0 ? 0.0 : hv * r;
         }
       }
     }
@@ -169,43 +196,24 @@ public final class LstmKernels {
     Arrays.fill(dh, 0, n * units, 0.0);
     Arrays.fill(dc, 0, n * units, 0.0);
 
-    for (int t = steps - 1; t >= 0; t--) {
-      boolean seen = allSteps || t == steps - 1;
-      for (int b = 0; b < n; b++) {
-        int z = (b * steps + t) * g4;
-        int s = (b * steps + t) * units;
-        int m = b * units;
-        int go = allSteps ? s : m;
-        for (int j = 0; j < units; j++) {
-          double dhv = seen ? dh[m + j] + gradOut[go + j] : dh[m + j];
-          double ig = gates[z + j];
-          double fg = gates[z + units + j];
-          double gg = gates[z + 2 * units + j];
-          double og = gates[z + 3 * units + j];
-          double tc = tanhC[s + j];
-          double dcv = dc[m + j] + dhv * og * (1 - tc * tc);
-          double cPrev = t == 0 ? 0.0 : c[s - units + j];
-          gradGates[z + j] = dcv * gg * ig * (1 - ig);
-          gradGates[z + units + j] = dcv * cPrev * fg * (1 - fg);
-          gradGates[z + 2 * units + j] = dcv * ig * (1 - gg * gg);
-          gradGates[z + 3 * units + j] = dhv * tc * og * (1 - og);
-          dc[m + j] = dcv * fg;
-        }
-      }
-      if (t > 0) {
-        // dh_{t-1} = (dz_t . recurrentKernel^T) * recMask
-        Gemm.gemm(false, true, n, units, g4,
-            gradGates, t * g4, steps * g4,
-            recurrentKernel, 0, g4,
-            dh, 0, units, false);
-        if (recurrentMask != null) {
-          for (int k = 0; k < n * units; k++) {
-            double r = recurrentMask[k];
-            dh[k] = r == 0.0 ? 0.0 : dh[k] * r;
+    double[][] packedT = packColumns(recurrentKernel, units, g4);
+    Parallel.forBlocks(n, SEQUENCES_PER_BLOCK, (b0, b1) -> {
+      StepProduct step = new StepProduct(g4, units);
+      for (int t = steps - 1; t >= 0; t--) {
+        backwardGates(b0, b1, t, steps, units, gates, c, tanhC, gradOut, allSteps, gradGates,
+            dh, dc);
+        if (t > 0) {
+          // dh_{t-1} = (dz_t . recurrentKernel^T) * recMask
+          step.run(b0, b1, gradGates, t * g4, steps * g4, packedT, dh, 0, units, false);
+          if (recurrentMask != null) {
+            for (int k = b0 * units; k < b1 * units; k++) {
+              double r = recurrentMask[k];
+              dh[k] = r == 0.0 ? 0.0 : dh[k] * r;
+            }
           }
         }
       }
-    }
+    });
 
     Gemm.gemm(true, false, in, g4, rows, x, 0, in, gradGates, 0, g4, gradKernel, 0, g4, false);
     Gemm.gemm(true, false, units, g4, rows, hPrev, 0, units, gradGates, 0, g4,
@@ -218,6 +226,117 @@ public final class LstmKernels {
       }
     }
     Gemm.gemm(false, true, rows, in, g4, gradGates, 0, g4, kernel, 0, g4, gradX, 0, in, false);
+  }
+
+  /** The gradients of the pre-activation gates of step {@code t} for sequences [b0, b1). */
+  private static void backwardGates(
+      int b0, int b1, int t, int steps, int units, double[] gates, double[] c, double[] tanhC,
+      double[] gradOut, boolean allSteps, double[] gradGates, double[] dh, double[] dc) {
+    int g4 = 4 * units;
+    boolean seen = allSteps || t == steps - 1;
+    for (int b = b0; b < b1; b++) {
+      int z = (b * steps + t) * g4;
+      int s = (b * steps + t) * units;
+      int m = b * units;
+      int go = allSteps ? s : m;
+      for (int j = 0; j < units; j++) {
+        double dhv = seen ? dh[m + j] + gradOut[go + j] : dh[m + j];
+        double ig = gates[z + j];
+        double fg = gates[z + units + j];
+        double gg = gates[z + 2 * units + j];
+        double og = gates[z + 3 * units + j];
+        double tc = tanhC[s + j];
+        double dcv = dc[m + j] + dhv * og * (1 - tc * tc);
+        double cPrev = t == 0 ? 0.0 : c[s - units + j];
+        gradGates[z + j] = dcv * gg * ig * (1 - ig);
+        gradGates[z + units + j] = dcv * cPrev * fg * (1 - fg);
+        gradGates[z + 2 * units + j] = dcv * ig * (1 - gg * gg);
+        gradGates[z + 3 * units + j] = dhv * tc * og * (1 - og);
+        dc[m + j] = dcv * fg;
+      }
+    }
+  }
+
+  /**
+   * The rows of a row-major {@code (rows, cols)} matrix as separate arrays, for the kernel, with
+   * {@link Gemm#PAD} spare doubles each (rows a multiple of 4 KiB apart slow the kernel down).
+   */
+  private static double[][] packRows(double[] a, int rows, int cols) {
+    double[][] out = new double[rows][cols + Gemm.PAD];
+    for (int r = 0; r < rows; r++) {
+      System.arraycopy(a, r * cols, out[r], 0, cols);
+    }
+    return out;
+  }
+
+  /** The columns of a row-major {@code (rows, cols)} matrix as separate padded arrays. */
+  private static double[][] packColumns(double[] a, int rows, int cols) {
+    double[][] out = new double[cols][rows + Gemm.PAD];
+    for (int r = 0; r < rows; r++) {
+      for (int j = 0; j < cols; j++) {
+        out[j][r] = a[r * cols + j];
+      }
+    }
+    return out;
+  }
+
+  /**
+   * One step's product for a range of sequences, {@code C[b] = [C[b] +] A[b] . B} with
+   * {@code B (k, width)} given as row arrays packed once per call: the operations of
+   * {@link Gemm} (one {@link Math#fma} per {@code p} in order from {@code C[b]} or 0), without
+   * packing {@code B} again at every step. Holds one thread's small buffers.
+   */
+  private static final class StepProduct {
+    private final int k;
+    private final int width;
+    private final double[] ap;
+    private final double[][] acc;
+
+    StepProduct(int k, int width) {
+      this.k = k;
+      this.width = width;
+      this.ap = new double[k * Gemm.MR];
+      this.acc = new double[Gemm.MR][width + Gemm.PAD];
+    }
+
+    /**
+     * Rows {@code [b0, b1)}: {@code A[b]} at {@code a[aOff + b * lda]} ({@code k} long),
+     * {@code C[b]} at {@code c[cOff + b * ldc]} ({@code width} long).
+     */
+    void run(int b0, int b1, double[] a, int aOff, int lda, double[][] b,
+        double[] c, int cOff, int ldc, boolean accumulate) {
+      for (int i = b0; i < b1; i += Gemm.MR) {
+        int rows = Math.min(Gemm.MR, b1 - i);
+        for (int r = 0; r < Gemm.MR; r++) {
+          if (r < rows) {
+            int src = aOff + (i + r) * lda;
+            for (int p = 0; p < k; p++) {
+              ap[p * Gemm.MR + r] = a[src + p];
+            }
+            if (accumulate) {
+              System.arraycopy(c, cOff + (i + r) * ldc, acc[r], 0, width);
+            } else {
+              Arrays.fill(acc[r], 0, width, 0.0);
+            }
+          } else {
+            for (int p = 0; p < k; p++) {
+              ap[p * Gemm.MR + r] = 0.0;
+            }
+            Arrays.fill(acc[r], 0, width, 0.0);
+          }
+        }
+        if (rows == 1) {
+          Gemm.kernel1(ap, b, k, width, acc[0]);
+        } else if (rows == 2) {
+          Gemm.kernel2(ap, b, k, width, acc[0], acc[1]);
+        } else {
+          Gemm.kernel(ap, b, k, width, acc[0], acc[1], acc[2], acc[3]);
+        }
+        for (int r = 0; r < rows; r++) {
+          System.arraycopy(acc[r], 0, c, cOff + (i + r) * ldc, width);
+        }
+      }
+    }
   }
 
   /** The logistic function, without overflow for large |x|. */

@@ -68,9 +68,52 @@ public final class Parallel {
       body.run(0, n);
       return;
     }
-    Job job = new Job(n, chunks, body, Thread.currentThread());
+    Job job = new Job(n, chunks, 0, body, Thread.currentThread());
     ThreadPoolExecutor executor = pool(chunks - 1);
     for (int i = 1; i < chunks; i++) {
+      executor.execute(job);
+    }
+    inside[0] = true;
+    try {
+      job.runChunks();
+    } finally {
+      inside[0] = false;
+    }
+    job.awaitAndRethrow();
+  }
+
+  /**
+   * Runs {@code body} over {@code [0, n)} cut into consecutive blocks of {@code block} items (the
+   * last may be shorter), which the threads claim in order, one at a time, and returns when every
+   * block has finished. Unlike {@link #forRange}, there may be many more blocks than threads, so a
+   * thread that the machine slows down (other processes, say) holds back only the block it is
+   * running, not a fixed share of the work.
+   *
+   * <p>The blocks depend only on {@code n} and {@code block}; which thread runs a block depends
+   * on timing. With one thread, or inside a chunk, the whole range runs inline in one call.
+   *
+   * @param n the number of items; nothing runs when {@code n <= 0}
+   * @param block the items per block ({@code >= 1})
+   * @param body the work; its blocks must be independent
+   */
+  public static void forBlocks(int n, int block, IntRangeBody body) {
+    if (n <= 0) {
+      return;
+    }
+    if (block < 1) {
+      throw new IllegalArgumentException(
+          "Parallel.forBlocks: block must be >= 1, received " + block);
+    }
+    int blocks = (int) (((long) n + block - 1) / block);
+    int threads = Math.min(Dropnet.threads(), blocks);
+    boolean[] inside = INSIDE.get();
+    if (threads <= 1 || inside[0]) {
+      body.run(0, n);
+      return;
+    }
+    Job job = new Job(n, blocks, block, body, Thread.currentThread());
+    ThreadPoolExecutor executor = pool(threads - 1);
+    for (int i = 1; i < threads; i++) {
       executor.execute(job);
     }
     inside[0] = true;
@@ -119,15 +162,18 @@ public final class Parallel {
   private static final class Job implements Runnable {
     private final int n;
     private final int chunks;
+    /** Items per chunk, or 0 for {@code chunks} chunks of equal size. */
+    private final int block;
     private final IntRangeBody body;
     private final Thread caller;
     private final AtomicInteger next = new AtomicInteger();
     private final AtomicInteger done = new AtomicInteger();
     private volatile Throwable failure;
 
-    Job(int n, int chunks, IntRangeBody body, Thread caller) {
+    Job(int n, int chunks, int block, IntRangeBody body, Thread caller) {
       this.n = n;
       this.chunks = chunks;
+      this.block = block;
       this.body = body;
       this.caller = caller;
     }
@@ -156,6 +202,9 @@ public final class Parallel {
     }
 
     private int start(int chunk) {
+      if (block > 0) {
+        return (int) Math.min(n, (long) chunk * block);
+      }
       return (int) ((long) chunk * n / chunks);
     }
 

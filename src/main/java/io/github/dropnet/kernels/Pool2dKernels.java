@@ -22,6 +22,11 @@ import java.util.Arrays;
  * <p>Arrays are not checked against the geometry; outputs are overwritten; nothing is allocated.
  * The geometry's dilation is ignored (pooling windows are dense).
  *
+ * <p>Threads: blocks of images are taken by the library's threads one at a time
+ * ({@link Parallel#forBlocks}); each output element is computed by one thread with the same
+ * operations whatever the thread count, so results are identical for any
+ * {@link io.github.dropnet.Dropnet#threads()}.
+ *
  * <p>Thread safety: stateless; concurrent calls are safe when they do not share output arrays.
  */
 public final class Pool2dKernels {
@@ -38,51 +43,120 @@ public final class Pool2dKernels {
    */
   public static void maxForward(
       double[] x, ConvGeometry g, boolean channelsFirst, double[] out, int[] argmax) {
+    int inImage = g.channels() * g.inPlane();
+    int outImage = g.channels() * g.outPlane();
+    Parallel.forBlocks(g.batch(), grain(inImage), (from, to) -> {
+      for (int n = from; n < to; n++) {
+        if (channelsFirst) {
+          forwardFirst(x, g, n * inImage, out, argmax, n * outImage);
+        } else {
+          forwardLast(x, g, n * inImage, out, argmax, n * outImage);
+        }
+      }
+    });
+  }
+
+  /** Images per block of work: about {@value #GRAIN_ELEMENTS} input elements. */
+  private static int grain(int imageElements) {
+    return Math.max(1, GRAIN_ELEMENTS / Math.max(1, imageElements));
+  }
+
+  private static final int GRAIN_ELEMENTS = 1 << 15;
+
+  /**
+   * One channels-last image: the channels of a window position are contiguous, so the window is
+   * walked position by position and the running argmax of every channel kept in {@code argmax}.
+   * {@link #pick} keeps the comparisons free of branches (random data would mispredict half).
+   */
+  private static void forwardLast(
+      double[] x, ConvGeometry g, int xBase, double[] out, int[] argmax, int yBase) {
     int c = g.channels();
+    int h = g.inH();
+    int w = g.inW();
+    for (int i = 0; i < g.outH(); i++) {
+      int y0 = i * g.strideH() - g.padTop();
+      int yLo = Math.max(y0, 0);
+      int yHi = Math.min(y0 + g.kernelH(), h);
+      for (int j = 0; j < g.outW(); j++) {
+        int x0 = j * g.strideW() - g.padLeft();
+        int xLo = Math.max(x0, 0);
+        int xHi = Math.min(x0 + g.kernelW(), w);
+        int o = yBase + (i * g.outW() + j) * c;
+        int first = xBase + (yLo * w + xLo) * c;
+        if (yHi - yLo == 2 && xHi - xLo == 2) {
+          // the common 2x2 window, its four candidates at hand
+          int d1 = c;
+          int d2 = w * c;
+          int d3 = d2 + c;
+          for (int ch = 0; ch < c; ch++) {
+            int p = first + ch;
+            int best = pick(x, p, p + d1);
+            best = pick(x, best, p + d2);
+            best = pick(x, best, p + d3);
+            out[o + ch] = x[best];
+            argmax[o + ch] = best;
+          }
+          continue;
+        }
+        for (int ch = 0; ch < c; ch++) {
+          argmax[o + ch] = first + ch;
+        }
+        for (int y = yLo; y < yHi; y++) {
+          for (int xx = y == yLo ? xLo + 1 : xLo; xx < xHi; xx++) {
+            int p = xBase + (y * w + xx) * c;
+            for (int ch = 0; ch < c; ch++) {
+              argmax[o + ch] = pick(x, argmax[o + ch], p + ch);
+            }
+          }
+        }
+        for (int ch = 0; ch < c; ch++) {
+          out[o + ch] = x[argmax[o + ch]];
+        }
+      }
+    }
+  }
+
+  /** One channels-first image: plane by plane, window by window. */
+  private static void forwardFirst(
+      double[] x, ConvGeometry g, int xBase, double[] out, int[] argmax, int yBase) {
     int h = g.inH();
     int w = g.inW();
     int outH = g.outH();
     int outW = g.outW();
-    // element strides of the (h, w, c) axes, for the input and for the output
-    int xs = channelsFirst ? 1 : c;
-    int xr = w * xs;
-    int xc = channelsFirst ? h * w : 1;
-    int ys = channelsFirst ? 1 : c;
-    int yr = outW * ys;
-    int yc = channelsFirst ? outH * outW : 1;
-    int inImage = c * h * w;
-    int outImage = c * outH * outW;
-    for (int n = 0; n < g.batch(); n++) {
-      for (int ch = 0; ch < c; ch++) {
-        int xBase = n * inImage + ch * xc;
-        int yBase = n * outImage + ch * yc;
-        for (int i = 0; i < outH; i++) {
-          int y0 = i * g.strideH() - g.padTop();
-          int yLo = Math.max(y0, 0);
-          int yHi = Math.min(y0 + g.kernelH(), h);
-          for (int j = 0; j < outW; j++) {
-            int x0 = j * g.strideW() - g.padLeft();
-            int xLo = Math.max(x0, 0);
-            int xHi = Math.min(x0 + g.kernelW(), w);
-            int best = xBase + yLo * xr + xLo * xs;
-            double max = x[best];
-            for (int y = yLo; y < yHi; y++) {
-              int row = xBase + y * xr;
-              for (int xx = xLo; xx < xHi; xx++) {
-                int idx = row + xx * xs;
-                if (x[idx] > max) {
-                  max = x[idx];
-                  best = idx;
-                }
-              }
+    for (int ch = 0; ch < g.channels(); ch++) {
+      int plane = xBase + ch * h * w;
+      int oPlane = yBase + ch * outH * outW;
+      for (int i = 0; i < outH; i++) {
+        int y0 = i * g.strideH() - g.padTop();
+        int yLo = Math.max(y0, 0);
+        int yHi = Math.min(y0 + g.kernelH(), h);
+        for (int j = 0; j < outW; j++) {
+          int x0 = j * g.strideW() - g.padLeft();
+          int xLo = Math.max(x0, 0);
+          int xHi = Math.min(x0 + g.kernelW(), w);
+          int best = plane + yLo * w + xLo;
+          for (int y = yLo; y < yHi; y++) {
+            int row = plane + y * w;
+            for (int xx = y == yLo ? xLo + 1 : xLo; xx < xHi; xx++) {
+              best = pick(x, best, row + xx);
             }
-            int o = yBase + i * yr + j * ys;
-            out[o] = max;
-            argmax[o] = best;
           }
+          int o = oPlane + i * outW + j;
+          out[o] = x[best];
+          argmax[o] = best;
         }
       }
     }
+  }
+
+  /**
+   * {@code candidate} if {@code x[candidate] > x[best]}, else {@code best}: only a strictly
+   * larger later element wins (a NaN never does, nor replaces an earlier NaN). Written with an
+   * integer mask so that the JIT emits no branch.
+   */
+  private static int pick(double[] x, int best, int candidate) {
+    int take = x[candidate] > x[best] ? -1 : 0;
+    return best ^ ((best ^ candidate) & take);
   }
 
   /**
@@ -98,5 +172,36 @@ public final class Pool2dKernels {
     for (int p = 0; p < argmax.length; p++) {
       dx[argmax[p]] += dy[p];
     }
+  }
+
+  /**
+   * Max pooling backward for a batch of {@code batch} images whose argmax indices each point into
+   * their own image (as {@link #maxForward} records them): the same result as
+   * {@link #maxBackward(double[], int[], double[])}, image by image over the library's threads.
+   * Within an image the gradients are added in output order, so overlapping windows sum alike
+   * for any thread count.
+   *
+   * @param dy the gradient with respect to the output, {@code batch} equal images
+   * @param argmax the indices recorded by {@link #maxForward}
+   * @param batch the number of images N, dividing both array lengths (0 or 1: one image)
+   * @param dx the gradient with respect to the input (modified)
+   * @param accumulate add into {@code dx} as it is (a freshly allocated, zero array needs no
+   *     second zeroing pass over memory) instead of overwriting it
+   */
+  public static void maxBackward(
+      double[] dy, int[] argmax, int batch, double[] dx, boolean accumulate) {
+    int images = Math.max(batch, 1);
+    int outImage = argmax.length / images;
+    int inImage = dx.length / images;
+    Parallel.forBlocks(images, grain(inImage), (from, to) -> {
+      for (int n = from; n < to; n++) {
+        if (!accumulate) {
+          Arrays.fill(dx, n * inImage, (n + 1) * inImage, 0.0);
+        }
+        for (int p = n * outImage; p < (n + 1) * outImage; p++) {
+          dx[argmax[p]] += dy[p];
+        }
+      }
+    });
   }
 }

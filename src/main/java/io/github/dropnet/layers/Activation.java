@@ -57,8 +57,10 @@ public enum Activation {
       case LINEAR:
         return;
       case RELU:
+        // a[i] > 0 ? a[i] : 0.0 with a mask instead of a branch (random signs mispredict)
         for (int i = 0; i < n; i++) {
-          a[i] = a[i] > 0 ? a[i] : 0.0;
+          long keep = a[i] > 0 ? -1L : 0L;
+          a[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(a[i]) & keep);
         }
         return;
       case SIGMOID:
@@ -102,8 +104,10 @@ public enum Activation {
       case LINEAR:
         return;
       case RELU:
+        // y[i] > 0 ? grad[i] : 0.0, branch-free as in apply
         for (int i = 0; i < n; i++) {
-          grad[i] = y[i] > 0 ? grad[i] : 0.0;
+          long keep = y[i] > 0 ? -1L : 0L;
+          grad[i] = Double.longBitsToDouble(Double.doubleToRawLongBits(grad[i]) & keep);
         }
         return;
       case SIGMOID:

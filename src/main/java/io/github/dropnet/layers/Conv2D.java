@@ -387,12 +387,14 @@ public final class Conv2D implements Layer {
         shape, dataFormat, filters, kernelH, kernelW, strideH, strideW, dilationH, dilationW,
         padding);
     double[] out = new double[Shapes.size(outShape)];
-    double[] col = new double[g.columnSize()];
+    boolean relu = activation == Activation.RELU;
     Conv2dKernels.forward(
         input.data(), kernel.data(), useBias ? bias.data() : null, g, filters, channelsFirst(),
-        out, col);
-    int last = outShape[3];
-    activation.apply(out, out.length / last, last);
+        relu, out);
+    if (!relu) {
+      int last = outShape[3];
+      activation.apply(out, out.length / last, last);
+    }
     cache = new Cache(input, out, outShape, g);
     return Tensor.wrap(out, outShape);
   }
@@ -414,16 +416,22 @@ public final class Conv2D implements Layer {
   public Tensor backward(Tensor gradOutput) {
     Cache c = Checks.forwardDone(NAME, cache);
     Checks.gradShape(NAME, c.outputShape(), gradOutput);
-    double[] dy = gradOutput.toArray();
-    int last = c.outputShape()[3];
-    activation.backward(c.output(), dy, dy.length / last, last);
-    ConvGeometry g = c.geometry();
-    double[] col = new double[g.columnSize()];
-    Conv2dKernels.backwardWeights(
-        c.input().data(), dy, g, filters, channelsFirst(), kernelGrad.data(),
-        useBias ? biasGrad.data() : null, col);
+    double[] dy;
+    double[] mask = null;
+    if (activation == Activation.RELU) {
+      dy = gradOutput.data();
+      mask = c.output();
+    } else if (activation == Activation.LINEAR) {
+      dy = gradOutput.data();
+    } else {
+      dy = gradOutput.toArray();
+      int last = c.outputShape()[3];
+      activation.backward(c.output(), dy, dy.length / last, last);
+    }
     double[] dx = new double[c.input().size()];
-    Conv2dKernels.backwardData(dy, kernel.data(), g, filters, channelsFirst(), dx, col);
+    Conv2dKernels.backward(
+        c.input().data(), dy, mask, kernel.data(), c.geometry(), filters, channelsFirst(), dx,
+        kernelGrad.data(), useBias ? biasGrad.data() : null);
     return Tensor.wrap(dx, c.input().shape());
   }
 

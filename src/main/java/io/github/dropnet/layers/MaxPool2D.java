@@ -222,7 +222,7 @@ public final class MaxPool2D implements Layer {
     Cache c = Checks.forwardDone(NAME, cache);
     Checks.gradShape(NAME, c.outputShape(), gradOutput);
     double[] dx = new double[Shapes.size(c.inputShape())];
-    Pool2dKernels.maxBackward(gradOutput.data(), c.argmax(), dx);
+    Pool2dKernels.maxBackward(gradOutput.data(), c.argmax(), c.inputShape()[0], dx, true);
     return Tensor.wrap(dx, c.inputShape());
   }
 

@@ -1,7 +1,9 @@
 package io.github.dropnet.kernels;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.dropnet.Dropnet;
 import io.github.dropnet.Tensor;
 import io.github.dropnet.testing.TensorAssert;
 import java.util.ArrayList;
@@ -13,7 +15,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
-/** The im2col + Gemm kernels against the direct loops of {@link ReferenceConv}. */
+/** The convolution kernels against the direct loops of {@link ReferenceConv}. */
 class Conv2dKernelsTest {
 
   /** n, h, w, c, filters, kh, kw, sh, sw, dh, dw. */
@@ -71,34 +73,137 @@ class Conv2dKernelsTest {
     int[] outShape = {outSize};
     int[] inShape = {x.length};
 
-    // outputs and workspace start as NaN: the kernels must overwrite, never read them
-    double[] col = nan(g.columnSize());
+    // outputs start as NaN: the kernels must overwrite, never read them
     double[] y = nan(outSize);
-    Conv2dKernels.forward(x, k, bias, g, filters, ref.channelsFirst, y, col);
+    Conv2dKernels.forward(x, k, bias, g, filters, ref.channelsFirst, false, y);
     TensorAssert.assertClose(
         Tensor.wrap(ref.forward(x, k, bias, filters), outShape), Tensor.wrap(y, outShape),
         1e-12, 1e-12, "forward " + ref);
 
+    if (ConvPlanar.applies(g)) {
+      // stride 1 runs along padded planes: the same operations as im2col, so the same bits
+      double[] viaColumns = nan(outSize);
+      Conv2dKernels.forwardIm2col(x, k, bias, g, filters, ref.channelsFirst, false, viaColumns);
+      assertArrayEquals(viaColumns, y, "planar forward against im2col " + ref);
+    }
+
     double[] dy = random(rng, outSize);
     double[][] expected = ref.backward(x, k, dy, filters);
     double[] dx = nan(x.length);
-    Arrays.fill(col, Double.NaN);
-    Conv2dKernels.backwardData(dy, k, g, filters, ref.channelsFirst, dx, col);
-    TensorAssert.assertClose(
-        Tensor.wrap(expected[0], inShape), Tensor.wrap(dx, inShape), 1e-12, 1e-12,
-        "backwardData " + ref);
-
     double[] dk = nan(k.length);
     double[] db = withBias ? nan(filters) : null;
-    Arrays.fill(col, Double.NaN);
-    Conv2dKernels.backwardWeights(x, dy, g, filters, ref.channelsFirst, dk, db, col);
+    Conv2dKernels.backward(x, dy, null, k, g, filters, ref.channelsFirst, dx, dk, db);
+    TensorAssert.assertClose(
+        Tensor.wrap(expected[0], inShape), Tensor.wrap(dx, inShape), 1e-12, 1e-12,
+        "backward input " + ref);
     TensorAssert.assertClose(
         Tensor.wrap(expected[1], k.length), Tensor.wrap(dk, k.length), 1e-12, 1e-12,
-        "backwardWeights kernel " + ref);
+        "backward kernel " + ref);
     if (withBias) {
       TensorAssert.assertClose(
           Tensor.wrap(expected[2], filters), Tensor.wrap(db, filters), 1e-12, 1e-12,
-          "backwardWeights bias " + ref);
+          "backward bias " + ref);
+    }
+
+    // the rectifier fused: forward clamps at 0, backward masks the gradient where y <= 0
+    double[] r = nan(outSize);
+    Conv2dKernels.forward(x, k, bias, g, filters, ref.channelsFirst, true, r);
+    double[] masked = new double[outSize];
+    for (int i = 0; i < outSize; i++) {
+      assertEquals(Math.max(y[i], 0.0), r[i], 0.0, "relu forward " + i + " " + ref);
+      masked[i] = r[i] > 0 ? dy[i] : 0.0;
+    }
+    double[][] expectedRelu = ref.backward(x, k, masked, filters);
+    Arrays.fill(dx, Double.NaN);
+    Arrays.fill(dk, Double.NaN);
+    Conv2dKernels.backward(x, dy, r, k, g, filters, ref.channelsFirst, dx, dk, null);
+    TensorAssert.assertClose(
+        Tensor.wrap(expectedRelu[0], inShape), Tensor.wrap(dx, inShape), 1e-12, 1e-12,
+        "relu backward input " + ref);
+    TensorAssert.assertClose(
+        Tensor.wrap(expectedRelu[1], k.length), Tensor.wrap(dk, k.length), 1e-12, 1e-12,
+        "relu backward kernel " + ref);
+    if (ConvPlanar.applies(g)) {
+      double[] dxColumns = nan(x.length);
+      double[] dkColumns = nan(k.length);
+      double[] dbColumns = nan(filters);
+      double[] dbPlanar = nan(filters);
+      Conv2dKernels.backward(x, dy, r, k, g, filters, ref.channelsFirst, dx, dk, dbPlanar);
+      Conv2dKernels.backwardIm2col(
+          x, dy, r, k, g, filters, ref.channelsFirst, dxColumns, dkColumns, dbColumns);
+      assertArrayEquals(dxColumns, dx, "planar input gradient against im2col " + ref);
+      assertArrayEquals(dkColumns, dk, "planar kernel gradient against im2col " + ref);
+      assertArrayEquals(dbColumns, dbPlanar, "planar bias gradient against im2col " + ref);
+    }
+    double[] dkOnly = nan(k.length);
+    Conv2dKernels.backward(x, dy, r, k, g, filters, ref.channelsFirst, null, dkOnly, null);
+    assertArrayEquals(dk, dkOnly, "kernel gradient without the input gradient " + ref);
+  }
+
+  /** Batches large enough to split into several pieces and groups, thread counts 1, 2 and 3. */
+  static Stream<Arguments> threadCases() {
+    List<Arguments> out = new ArrayList<>();
+    // n, h, w, c, filters, kernel; stride 1, SAME
+    int[][] cases = {{33, 7, 7, 1, 7, 3}, {7, 33, 33, 1, 33, 3}, {33, 7, 33, 7, 1, 3},
+        {33, 7, 7, 33, 7, 1}, {7, 33, 7, 7, 33, 7}};
+    for (int[] k : cases) {
+      for (boolean channelsFirst : new boolean[] {false, true}) {
+        ReferenceConv ref = new ReferenceConv(
+            k[0], k[1], k[2], k[3], k[5], k[5], 1, 1, 1, 1, true, channelsFirst);
+        out.add(Arguments.of(ref, k[4]));
+      }
+    }
+    return out.stream();
+  }
+
+  @ParameterizedTest(name = "{0} filters={1}")
+  @MethodSource("threadCases")
+  void resultsAreBitIdenticalForAnyThreadCount(ReferenceConv ref, int filters) {
+    SplittableRandom rng = new SplittableRandom(ref.toString().hashCode() + filters);
+    double[] x = random(rng, ref.n * ref.h * ref.w * ref.c);
+    double[] k = random(rng, ref.kh * ref.kw * ref.c * filters);
+    double[] bias = random(rng, filters);
+    double[] dy = random(rng, ref.n * ref.oh * ref.ow * filters);
+    double[][] one = null;
+    for (int threads : new int[] {1, 2, 3}) {
+      double[][] got = run(ref, x, k, bias, dy, filters, threads);
+      if (one == null) {
+        one = got;
+        double[] masked = new double[dy.length];
+        for (int i = 0; i < dy.length; i++) {
+          masked[i] = got[0][i] > 0 ? dy[i] : 0.0;
+        }
+        double[][] expected = ref.backward(x, k, masked, filters);
+        for (int i = 0; i < 3; i++) {
+          TensorAssert.assertClose(
+              Tensor.wrap(expected[i], expected[i].length),
+              Tensor.wrap(got[i + 1], got[i + 1].length), 1e-12, 1e-12,
+              "gradient " + i + " " + ref);
+        }
+        continue;
+      }
+      for (int i = 0; i < one.length; i++) {
+        assertArrayEquals(one[i], got[i], "result " + i + " with " + threads + " threads " + ref);
+      }
+    }
+  }
+
+  /** {output, dx, dk, db} of a relu convolution with the given thread count. */
+  private static double[][] run(ReferenceConv ref, double[] x, double[] k, double[] bias,
+      double[] dy, int filters, int threads) {
+    int before = Dropnet.threads();
+    try {
+      Dropnet.setThreads(threads);
+      ConvGeometry g = ref.geometry();
+      double[] y = new double[dy.length];
+      Conv2dKernels.forward(x, k, bias, g, filters, ref.channelsFirst, true, y);
+      double[] dx = new double[x.length];
+      double[] dk = new double[k.length];
+      double[] db = new double[filters];
+      Conv2dKernels.backward(x, dy, y, k, g, filters, ref.channelsFirst, dx, dk, db);
+      return new double[][] {y, dx, dk, db};
+    } finally {
+      Dropnet.setThreads(before);
     }
   }
 

@@ -56,6 +56,36 @@ class ParallelTest {
   }
 
   @Test
+  void blocksCoverTheRangeOnceInOrderOfTheirSize() {
+    for (int threads : new int[] {1, 2, 3, 7}) {
+      Dropnet.setThreads(threads);
+      for (int n : new int[] {1, 2, 5, 100, 1001}) {
+        for (int block : new int[] {1, 3, 50, 2000}) {
+          List<int[]> blocks = Collections.synchronizedList(new ArrayList<>());
+          Parallel.forBlocks(n, block, (from, to) -> blocks.add(new int[] {from, to}));
+          blocks.sort((x, y) -> Integer.compare(x[0], y[0]));
+          String what = "threads=" + threads + " n=" + n + " block=" + block;
+          int count = (n + block - 1) / block;
+          if (threads == 1 || count == 1) {
+            assertEquals(1, blocks.size(), what + ": inline in one call");
+          } else {
+            assertEquals(count, blocks.size(), what);
+          }
+          int next = 0;
+          for (int[] b : blocks) {
+            assertEquals(next, b[0], what);
+            assertTrue(b[1] > b[0], what);
+            assertTrue(blocks.size() == 1 || b[1] - b[0] == block || b[1] == n, what);
+            next = b[1];
+          }
+          assertEquals(n, next, what);
+        }
+      }
+    }
+    assertThrows(IllegalArgumentException.class, () -> Parallel.forBlocks(5, 0, (a, b) -> { }));
+  }
+
+  @Test
   void emptyRangeRunsNothing() {
     AtomicInteger calls = new AtomicInteger();
     Parallel.forRange(0, 1, (from, to) -> calls.incrementAndGet());

@@ -3,6 +3,7 @@ package io.github.dropnet.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.github.dropnet.Dropnet;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** Max pooling against the direct loops of {@link ReferenceConv}. */
 class Pool2dKernelsTest {
@@ -74,6 +76,62 @@ class Pool2dKernelsTest {
     Arrays.fill(dx, Double.NaN);
     Pool2dKernels.maxBackward(dy, argmax, dx);
     assertArrayEquals(dxExpected, dx, 1e-15, "backward " + ref);
+    Arrays.fill(dx, Double.NaN);
+    Pool2dKernels.maxBackward(dy, argmax, ref.n, dx, false);
+    assertArrayEquals(dxExpected, dx, 1e-15, "backward by image " + ref);
+    Arrays.fill(dx, 1.0);
+    Pool2dKernels.maxBackward(dy, argmax, ref.n, dx, true);
+    for (int i = 0; i < dx.length; i++) {
+      assertEquals(dxExpected[i] + 1.0, dx[i], 1e-15, "backward added to ones, " + i + " " + ref);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} threads")
+  @ValueSource(ints = {2, 3})
+  void resultsAreBitIdenticalForAnyThreadCount(int threads) {
+    for (boolean channelsFirst : new boolean[] {false, true}) {
+      for (boolean same : new boolean[] {false, true}) {
+        // 2x2 windows (the fast path, clipped at the border with SAME) and overlapping 3x3 ones
+        for (int[] k : new int[][] {{2, 2, 2, 2}, {3, 3, 1, 2}}) {
+          ReferenceConv ref = new ReferenceConv(
+              33, 33, 33, 7, k[0], k[1], k[2], k[3], 1, 1, same, channelsFirst);
+          SplittableRandom rng = new SplittableRandom(threads * 31 + k[0]);
+          double[] x = new double[ref.n * ref.h * ref.w * ref.c];
+          for (int i = 0; i < x.length; i++) {
+            x[i] = rng.nextInt(5); // many ties
+          }
+          double[][] expected = ref.maxPool(x);
+          int size = expected[0].length;
+          double[] dy = new double[size];
+          for (int p = 0; p < size; p++) {
+            dy[p] = rng.nextDouble(-1, 1);
+          }
+          double[][] one = run(ref, x, dy, 1);
+          double[][] many = run(ref, x, dy, threads);
+          assertArrayEquals(expected[0], one[0], "forward " + ref);
+          for (int i = 0; i < 3; i++) {
+            assertArrayEquals(one[i], many[i], "output " + i + " with " + threads + " threads, "
+                + ref);
+          }
+        }
+      }
+    }
+  }
+
+  /** Forward and backward with the given thread count: {output, argmax, input gradient}. */
+  private static double[][] run(ReferenceConv ref, double[] x, double[] dy, int threads) {
+    int before = Dropnet.threads();
+    try {
+      Dropnet.setThreads(threads);
+      double[] y = new double[dy.length];
+      int[] argmax = new int[dy.length];
+      Pool2dKernels.maxForward(x, ref.geometry(), ref.channelsFirst, y, argmax);
+      double[] dx = new double[x.length];
+      Pool2dKernels.maxBackward(dy, argmax, ref.n, dx, true);
+      return new double[][] {y, Arrays.stream(argmax).asDoubleStream().toArray(), dx};
+    } finally {
+      Dropnet.setThreads(before);
+    }
   }
 
   @Test
