@@ -341,10 +341,14 @@ public final class LstmKernels {
 
   /** The logistic function, without overflow for large |x|. */
   private static double sigmoid(double x) {
-    if (x >= 0) {
-      return 1.0 / (1.0 + Math.exp(-x));
-    }
-    double e = Math.exp(x);
-    return e / (1.0 + e);
+    // x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x)), the same operations without a branch
+    // (the sign of a gate's input is a coin flip that would mispredict half of the time)
+    double e = Math.exp(-Math.abs(x));
+    long positive = x >= 0 ? -1L : 0L;
+    double num = Double.longBitsToDouble(
+        (ONE_BITS & positive) | (Double.doubleToRawLongBits(e) & ~positive));
+    return num / (1.0 + e);
   }
+
+  private static final long ONE_BITS = Double.doubleToRawLongBits(1.0);
 }
