@@ -12,7 +12,7 @@ import java.util.Arrays;
  * w[a, b, c, o])}, where {@code xpad} is the input with {@link ConvGeometry#padTop()} /
  * {@link ConvGeometry#padLeft()} zero rows / columns before it (and zeros after it as far as the
  * windows reach), and {@code act} is the identity or, fused into the same pass, the rectifier
- * {@code max(v, 0)}. No kernel flip.
+ * {@code v > 0 ? v : 0} (as {@code Activation.RELU}). No kernel flip.
  *
  * <h2>Layouts</h2>
  * <ul>
@@ -25,7 +25,9 @@ import java.util.Arrays;
  * channels last unrolls a piece of consecutive images to {@code col (P*M, K)} with
  * {@code M = OH * OW} and computes {@code out = col * w} for all of them at once; channels first
  * unrolls each image to the transpose {@code (K, M)} and computes {@code out_n = w^T * col}, so
- * neither layout needs a transposed copy of the data.
+ * neither layout needs a transposed copy of the data. Stride-1 convolutions instead run along
+ * the positions of zero-padded planes ({@link ConvPlanar}), with the same operations in the same
+ * order and so the same results.
  *
  * <h2>Arithmetic and determinism</h2>
  * Each output element is {@code bias[o]} (or 0) followed by one {@link Math#fma} per patch entry

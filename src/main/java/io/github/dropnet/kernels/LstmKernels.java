@@ -24,10 +24,12 @@ import java.util.Arrays;
  * i = sigmoid(z[:, 0:u])    f = sigmoid(z[:, u:2u])    g = tanh(z[:, 2u:3u])    o = sigmoid(z[:, 3u:4u])
  * c_t = f * c_{t-1} + i * g          h_t = o * tanh(c_t)          h_0 = c_0 = 0
  * </pre>
- * The input projection of all steps is one matrix product {@code (n*steps, in) x (in, 4u)}; each
- * step then adds one product {@code (n, u) x (u, 4u)} for the recurrence. Backward mirrors it: one
- * product per step carries the gradient to {@code h_{t-1}}, and the kernel, recurrent-kernel and
- * input gradients are each one product over all steps at the end.
+ * Each step is one product {@code [x_t, h_{t-1}] (n, in + u) x [kernel; recurrentKernel]
+ * (in + u, 4u)} started from the bias, with each element's terms in the order bias, input,
+ * recurrence (the order of a separate input projection followed by the recurrent product).
+ * Backward mirrors it: one product per step {@code dz_t x [kernel; recurrentKernel]^T} gives
+ * the input gradient of step {@code t} and the gradient to {@code h_{t-1}}, and the kernel and
+ * recurrent-kernel gradients are each one product over all steps at the end.
  *
  * <h2>Threads and determinism</h2>
  * The sequences of a batch are independent through the recurrence, so {@link #forward} and the
@@ -108,26 +110,19 @@ public final class LstmKernels {
       double[] gates, double[] hPrev, double[] c, double[] tanhC, double[] h,
       boolean allSteps) {
     int g4 = 4 * units;
-    int rows = n * steps;
-    for (int r = 0; r < rows; r++) {
-      System.arraycopy(bias, 0, gates, r * g4, g4);
-    }
-    Gemm.gemm(false, false, rows, g4, in, x, 0, in, kernel, 0, g4, gates, 0, g4, true);
     for (int b = 0; b < n; b++) {
       Arrays.fill(hPrev, b * steps * units, (b * steps + 1) * units, 0.0);
     }
-
-    double[][] packed = packRows(recurrentKernel, units, g4);
+    // [kernel; recurrentKernel] (in + u, 4u): z_t = bias + [x_t, h_{t-1}] . packed, one product
+    double[][] packed = packRows(kernel, recurrentKernel, in, units, g4);
     // every sequence runs through all its steps on one thread: the rows of a batch are
     // independent, so no thread waits for another between steps
     Parallel.forBlocks(n, SEQUENCES_PER_BLOCK, (b0, b1) -> {
-      StepProduct step = new StepProduct(units, g4);
+      StepProduct step = new StepProduct(in + units, g4);
       for (int t = 0; t < steps; t++) {
-        if (t > 0) {
-          // z_t += h_{t-1} . recurrentKernel for the rows of this chunk
-          step.run(b0, b1, hPrev, t * units, steps * units, packed, gates, t * g4,
-              steps * g4, true);
-        }
+        // no h_{-1} terms at t = 0 (it is zero, and skipping keeps signed zeros as they were)
+        step.run(b0, b1, x, t * in, steps * in, in, hPrev, t * units, steps * units,
+            t > 0 ? units : 0, packed, bias, gates, t * g4, steps * g4, g4, null, 0, 0);
         forwardGates(b0, b1, t, steps, units, recurrentMask, gates, hPrev, c, tanhC, h,
             allSteps);
       }
@@ -196,20 +191,20 @@ public final class LstmKernels {
     Arrays.fill(dh, 0, n * units, 0.0);
     Arrays.fill(dc, 0, n * units, 0.0);
 
-    double[][] packedT = packColumns(recurrentKernel, units, g4);
+    // [kernel; recurrentKernel]^T (4u, in + u): [dx_t, dh_{t-1}] = dz_t . packedT, one product
+    double[][] packedT = packColumns(kernel, recurrentKernel, in, units, g4);
     Parallel.forBlocks(n, SEQUENCES_PER_BLOCK, (b0, b1) -> {
-      StepProduct step = new StepProduct(g4, units);
+      StepProduct step = new StepProduct(g4, in + units);
       for (int t = steps - 1; t >= 0; t--) {
         backwardGates(b0, b1, t, steps, units, gates, c, tanhC, gradOut, allSteps, gradGates,
             dh, dc);
-        if (t > 0) {
-          // dh_{t-1} = (dz_t . recurrentKernel^T) * recMask
-          step.run(b0, b1, gradGates, t * g4, steps * g4, packedT, dh, 0, units, false);
-          if (recurrentMask != null) {
-            for (int k = b0 * units; k < b1 * units; k++) {
-              double r = recurrentMask[k];
-              dh[k] = r == 0.0 ? 0.0 : dh[k] * r;
-            }
+        // gradX_t and (for t > 0) dh_{t-1} = (dz_t . recurrentKernel^T) * recMask
+        step.run(b0, b1, gradGates, t * g4, steps * g4, g4, null, 0, 0, 0, packedT, null,
+            gradX, t * in, steps * in, in, t > 0 ? dh : null, 0, t > 0 ? units : 0);
+        if (t > 0 && recurrentMask != null) {
+          for (int k = b0 * units; k < b1 * units; k++) {
+            double r = recurrentMask[k];
+            dh[k] = r == 0.0 ? 0.0 : dh[k] * r;
           }
         }
       }
@@ -225,7 +220,6 @@ public final class LstmKernels {
         gradBias[k] += gradGates[z + k];
       }
     }
-    Gemm.gemm(false, true, rows, in, g4, gradGates, 0, g4, kernel, 0, g4, gradX, 0, in, false);
   }
 
   /** The gradients of the pre-activation gates of step {@code t} for sequences [b0, b1). */
@@ -258,70 +252,86 @@ public final class LstmKernels {
   }
 
   /**
-   * The rows of a row-major {@code (rows, cols)} matrix as separate arrays, for the kernel, with
-   * {@link Gemm#PAD} spare doubles each (rows a multiple of 4 KiB apart slow the kernel down).
+   * The rows of {@code top (r1, cols)} then of {@code bottom (r2, cols)}, row-major, as separate
+   * arrays for the kernel, with {@link Gemm#PAD} spare doubles each (rows a multiple of 4 KiB
+   * apart slow the kernel down).
    */
-  private static double[][] packRows(double[] a, int rows, int cols) {
-    double[][] out = new double[rows][cols + Gemm.PAD];
-    for (int r = 0; r < rows; r++) {
-      System.arraycopy(a, r * cols, out[r], 0, cols);
+  private static double[][] packRows(double[] top, double[] bottom, int r1, int r2, int cols) {
+    double[][] out = new double[r1 + r2][cols + Gemm.PAD];
+    for (int r = 0; r < r1; r++) {
+      System.arraycopy(top, r * cols, out[r], 0, cols);
+    }
+    for (int r = 0; r < r2; r++) {
+      System.arraycopy(bottom, r * cols, out[r1 + r], 0, cols);
     }
     return out;
   }
 
-  /** The columns of a row-major {@code (rows, cols)} matrix as separate padded arrays. */
-  private static double[][] packColumns(double[] a, int rows, int cols) {
-    double[][] out = new double[cols][rows + Gemm.PAD];
-    for (int r = 0; r < rows; r++) {
+  /** The transpose of {@link #packRows}: {@code cols} padded arrays of {@code r1 + r2}. */
+  private static double[][] packColumns(double[] top, double[] bottom, int r1, int r2, int cols) {
+    double[][] out = new double[cols][r1 + r2 + Gemm.PAD];
+    for (int r = 0; r < r1; r++) {
       for (int j = 0; j < cols; j++) {
-        out[j][r] = a[r * cols + j];
+        out[j][r] = top[r * cols + j];
+      }
+    }
+    for (int r = 0; r < r2; r++) {
+      for (int j = 0; j < cols; j++) {
+        out[j][r1 + r] = bottom[r * cols + j];
       }
     }
     return out;
   }
 
   /**
-   * One step's product for a range of sequences, {@code C[b] = [C[b] +] A[b] . B} with
-   * {@code B (k, width)} given as row arrays packed once per call: the operations of
-   * {@link Gemm} (one {@link Math#fma} per {@code p} in order from {@code C[b]} or 0), without
-   * packing {@code B} again at every step. Holds one thread's small buffers.
+   * One step's product for a range of sequences, {@code C[b] = start + A[b] . B}: {@code A[b]}
+   * is {@code k1} entries of one array followed by {@code k2} of another, {@code B} the first
+   * {@code k1 + k2} of the row arrays packed once per call, {@code start} a row (or zeros), and
+   * the {@code width} entries of {@code C[b]} go to two arrays, {@code w1} to the first and the
+   * rest to the second. The operations of {@link Gemm}: one {@link Math#fma} per entry of
+   * {@code A[b]} in order, so the same bits as the products it replaces. Holds one thread's
+   * small buffers.
    */
   private static final class StepProduct {
-    private final int k;
-    private final int width;
     private final double[] ap;
     private final double[][] acc;
 
-    StepProduct(int k, int width) {
-      this.k = k;
-      this.width = width;
-      this.ap = new double[k * Gemm.MR];
-      this.acc = new double[Gemm.MR][width + Gemm.PAD];
+    StepProduct(int maxK, int maxWidth) {
+      this.ap = new double[maxK * Gemm.MR];
+      this.acc = new double[Gemm.MR][maxWidth + Gemm.PAD];
     }
 
     /**
-     * Rows {@code [b0, b1)}: {@code A[b]} at {@code a[aOff + b * lda]} ({@code k} long),
-     * {@code C[b]} at {@code c[cOff + b * ldc]} ({@code width} long).
+     * Rows {@code [b0, b1)}: {@code A[b]} at {@code a1[a1Off + b * ld1]} ({@code k1} long), then
+     * {@code a2[a2Off + b * ld2]} ({@code k2} long); {@code C[b]} at {@code c1[c1Off + b * ldc1]}
+     * ({@code w1} long), then {@code c2[b * w2]} for the other {@code w2 = width - w1} (skipped
+     * when {@code c2} is null).
      */
-    void run(int b0, int b1, double[] a, int aOff, int lda, double[][] b,
-        double[] c, int cOff, int ldc, boolean accumulate) {
+    void run(int b0, int b1, double[] a1, int a1Off, int ld1, int k1,
+        double[] a2, int a2Off, int ld2, int k2, double[][] b, double[] start,
+        double[] c1, int c1Off, int ldc1, int w1, double[] c2, int c2Off, int w2) {
+      int k = k1 + k2;
+      int width = w1 + w2;
       for (int i = b0; i < b1; i += Gemm.MR) {
         int rows = Math.min(Gemm.MR, b1 - i);
         for (int r = 0; r < Gemm.MR; r++) {
           if (r < rows) {
-            int src = aOff + (i + r) * lda;
-            for (int p = 0; p < k; p++) {
-              ap[p * Gemm.MR + r] = a[src + p];
+            int s1 = a1Off + (i + r) * ld1;
+            for (int p = 0; p < k1; p++) {
+              ap[p * Gemm.MR + r] = a1[s1 + p];
             }
-            if (accumulate) {
-              System.arraycopy(c, cOff + (i + r) * ldc, acc[r], 0, width);
-            } else {
-              Arrays.fill(acc[r], 0, width, 0.0);
+            int s2 = a2Off + (i + r) * ld2;
+            for (int p = 0; p < k2; p++) {
+              ap[(k1 + p) * Gemm.MR + r] = a2[s2 + p];
             }
           } else {
             for (int p = 0; p < k; p++) {
               ap[p * Gemm.MR + r] = 0.0;
             }
+          }
+          if (start != null) {
+            System.arraycopy(start, 0, acc[r], 0, width);
+          } else {
             Arrays.fill(acc[r], 0, width, 0.0);
           }
         }
@@ -333,7 +343,10 @@ public final class LstmKernels {
           Gemm.kernel(ap, b, k, width, acc[0], acc[1], acc[2], acc[3]);
         }
         for (int r = 0; r < rows; r++) {
-          System.arraycopy(acc[r], 0, c, cOff + (i + r) * ldc, width);
+          System.arraycopy(acc[r], 0, c1, c1Off + (i + r) * ldc1, w1);
+          if (c2 != null) {
+            System.arraycopy(acc[r], w1, c2, c2Off + (i + r) * w2, w2);
+          }
         }
       }
     }
@@ -341,10 +354,14 @@ public final class LstmKernels {
 
   /** The logistic function, without overflow for large |x|. */
   private static double sigmoid(double x) {
-    if (x >= 0) {
-      return 1.0 / (1.0 + Math.exp(-x));
-    }
-    double e = Math.exp(x);
-    return e / (1.0 + e);
+    // x >= 0 ? 1 / (1 + exp(-x)) : exp(x) / (1 + exp(x)), the same operations without a branch
+    // (the sign of a gate's input is a coin flip that would mispredict half of the time)
+    double e = Math.exp(-Math.abs(x));
+    long positive = x >= 0 ? -1L : 0L;
+    double num = Double.longBitsToDouble(
+        (ONE_BITS & positive) | (Double.doubleToRawLongBits(e) & ~positive));
+    return num / (1.0 + e);
   }
+
+  private static final long ONE_BITS = Double.doubleToRawLongBits(1.0);
 }
