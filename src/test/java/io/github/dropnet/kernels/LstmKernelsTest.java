@@ -58,6 +58,28 @@ class LstmKernelsTest {
     assertEquals(0.0, x[11], "a dropped infinity is an exact zero");
   }
 
+  @Test
+  void tanhIsWithinTwoUlpsOfMathTanh() {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(3);
+    double[] scales = {1e-300, 1e-20, 1e-8, 1e-3, 0.1, 0.5, 0.625, 0.7, 1, 3, 10, 22, 30};
+    for (double scale : scales) {
+      for (int i = 0; i < 20_000; i++) {
+        double x = rng.nextDouble(-scale, scale);
+        double expected = Math.tanh(x);
+        assertEquals(expected, LstmKernels.tanh(x), 2 * Math.ulp(expected), "tanh(" + x + ")");
+      }
+    }
+    double[] special = {0.0, -0.0, Double.MIN_VALUE, -Double.MIN_VALUE, 0.625, -0.625, 22, -22,
+        Double.POSITIVE_INFINITY, Double.NEGATIVE_INFINITY, Double.MAX_VALUE};
+    for (double x : special) {
+      double expected = Math.tanh(x);
+      assertEquals(expected, LstmKernels.tanh(x), 2 * Math.ulp(expected), "tanh(" + x + ")");
+      assertEquals(Math.copySign(1.0, expected), Math.copySign(1.0, LstmKernels.tanh(x)),
+          "sign of tanh(" + x + ")");
+    }
+    assertTrue(Double.isNaN(LstmKernels.tanh(Double.NaN)));
+  }
+
   /** n, steps, in, units. */
   private static final int[][] SIZES = {
     {1, 1, 1, 1}, {7, 7, 7, 7}, {33, 7, 1, 33}, {7, 33, 7, 1}, {33, 1, 7, 7}, {1, 7, 33, 33},
@@ -90,7 +112,8 @@ class LstmKernelsTest {
 
   /**
    * One random problem, run through the kernels and through a plain reference: one
-   * {@link Gemm#gemm} per step for the recurrence (the same operations in the same order).
+   * {@link Gemm#gemm} per step for the recurrence (the same operations in the same order; the
+   * kernels' tanh, checked against {@link Math#tanh} on its own).
    */
   private static final class Lstm {
     final int n;
@@ -174,7 +197,7 @@ class LstmKernelsTest {
           for (int j = 0; j < u; j++) {
             double ig = sigmoid(gates[z + j]);
             double fg = sigmoid(gates[z + u + j]);
-            double gg = Math.tanh(gates[z + 2 * u + j]);
+            double gg = LstmKernels.tanh(gates[z + 2 * u + j]);
             double og = sigmoid(gates[z + 3 * u + j]);
             gates[z + j] = ig;
             gates[z + u + j] = fg;
@@ -182,7 +205,7 @@ class LstmKernelsTest {
             gates[z + 3 * u + j] = og;
             double cv = t == 0 ? ig * gg : fg * c[s - u + j] + ig * gg;
             c[s + j] = cv;
-            tanhC[s + j] = Math.tanh(cv);
+            tanhC[s + j] = LstmKernels.tanh(cv);
             double hv = og * tanhC[s + j];
             h[allSteps ? s + j : b * u + j] = hv;
             if (t < steps - 1) {
