@@ -22,31 +22,53 @@ import java.util.SplittableRandom;
  * Monte Carlo dropout (Gal and Ghahramani, 2016): keep dropout on at prediction time, run each
  * input through many random sub-networks, and read the spread of their answers as uncertainty.
  *
- * <p>The demo trains the {@code mlp} network briefly (10,000 images, 3 epochs), then runs
- * {@link MonteCarlo#predict} with 30 passes over four groups of 500 inputs: test images, and three
- * kinds the network never saw: uniform noise, inverted test images (white background) and test
- * images rotated by 90 degrees. Per input it takes the mean probabilities' top class and
- * confidence, the predictive entropy (nats; at most ln 10 = 2.30), the standard deviation of the
- * top class's probability over the passes, and the mutual information between prediction and
- * weights (the part of the entropy due to the passes disagreeing). It prints their averages per
- * group, the test images also split into correctly and wrongly classified ones, and writes
- * {@code mc-dropout.png}: eight inputs of each group with their top class and uncertainty.
+ * <p>The demo trains the {@code cnn} network ({@link CnnDemo#model}: two convolutions, Dropout
+ * 0.25 and 0.5) on 20,000 images for 3 epochs (Adam 1e-3, batches of 64), then runs
+ * {@link MonteCarlo#predict} with 30 passes over five groups of 500 inputs, all in [0, 1] like the
+ * training images: test images, and four kinds the network never saw:
+ * <ul>
+ *   <li>pixel noise: each pixel copied from the same position of a training image drawn at random
+ *       for that pixel, so every pixel has the training set's mean and spread, but there is no
+ *       garment;
+ *   <li>uniform noise: every pixel uniform in [0, 1);
+ *   <li>inverted: {@code 1 - x} of the test images, scaled so each keeps its original's mean
+ *       brightness (clipped at 1): plain {@code 1 - x} would be brighter than 99.9% of the
+ *       training images;
+ *   <li>rotated 90: the test images turned a quarter anticlockwise.
+ * </ul>
+ * Per input it takes the mean probabilities' top class and confidence, the predictive entropy
+ * (nats; at most ln 10 = 2.30), the standard deviation of the top class's probability over the
+ * passes, and the mutual information between prediction and weights (the part of the entropy
+ * due to the passes disagreeing). It prints their averages per group, the test images also split
+ * into correctly and wrongly classified ones, a verdict per unfamiliar group (which of the three
+ * measures exceed the test images'), and writes {@code mc-dropout.png}: eight inputs of each group
+ * with their top class and uncertainty.
  *
  * <h2>What to expect</h2>
- * Misclassified test images are far more uncertain than correct ones, and rotated images more
- * than upright ones: there MC dropout helps. Uniform noise and inverted images, however, are
- * brighter than any training image; a ReLU network's scores grow with its input, so it calls
- * nearly all of them one class ("Bag") with a margin no dropout mask overturns, and their
- * uncertainty comes out <em>lower</em> than that of real test images (Hein et al., "Why ReLU
- * networks yield high-confidence predictions far away from the training data", CVPR 2019). MC
- * dropout measures how much the sub-networks disagree, not how far an input lies from the data;
- * the demo prints that verdict for each group rather than assuming it.
+ * Test accuracy about 0.85 (0.847, 0.857 and 0.853 with seeds 42, 1 and 7). Every unfamiliar
+ * group is more uncertain than the test images by all three measures; with seed 42 on real
+ * Fashion-MNIST: entropy 0.56 nats on test images against 1.64 (pixel noise), 1.78 (uniform
+ * noise), 1.81 (inverted) and 0.97 (rotated 90); std 0.096 against 0.13 to 0.17; mutual
+ * information 0.072 against 0.15 to 0.19. Misclassified test images are 1.7 to 2.4 times as
+ * uncertain as correct ones. Seeds 1 and 7 give the same verdicts, every group by every measure.
+ * The std of the top class's probability separates the groups least: it cannot grow large where
+ * the mean probabilities are spread over many classes.
+ *
+ * <p>Why the convolutional network: the {@code mlp} network (Dropout 0.2, 10,000 images, 3
+ * epochs) called uniform noise and plain inverted images "Bag" with a mean probability of about
+ * 0.98 and less uncertainty than test images, and Dropout 0.5 there did not change that: a ReLU
+ * network's scores grow with an input far from the data (Hein et al., "Why ReLU networks yield
+ * high-confidence predictions far away from the training data", CVPR 2019). MC dropout measures
+ * how much the sub-networks disagree, not how far an input lies from the data, so the demo
+ * prints its verdict for each group rather than assuming it, and explains a confidently wrong
+ * group should one appear.
  */
 final class McDropoutDemo {
   static final String NAME = "mc-dropout";
   static final String FILE = "mc-dropout.png";
-  static final int TRAIN_IMAGES = 10_000;
+  static final int TRAIN_IMAGES = 20_000;
   static final int DEFAULT_EPOCHS = 3;
+  static final int BATCH_SIZE = 64;
   static final int GROUP_SIZE = 500;
   static final int SAMPLES = 30;
   static final int SHOWN = 8;
@@ -56,7 +78,25 @@ final class McDropoutDemo {
 
   /** The averages over one group of inputs. */
   record GroupStats(String name, int count, double confidence, double entropy, double std,
-      double mutualInformation, String commonestTop) {}
+      double mutualInformation, String commonestTop) {
+
+    /** Which of entropy, std and mutual information are higher here than in {@code base}. */
+    String verdictAgainst(GroupStats base) {
+      List<String> higher = new ArrayList<>();
+      if (entropy > base.entropy) {
+        higher.add("entropy");
+      }
+      if (std > base.std) {
+        higher.add("std");
+      }
+      if (mutualInformation > base.mutualInformation) {
+        higher.add("mutual information");
+      }
+      return higher.size() == 3 ? "more uncertain by all three"
+          : higher.isEmpty() ? "LESS uncertain: confidently wrong"
+          : "more uncertain by " + String.join(" and ", higher) + " only";
+    }
+  }
 
   /** What the demo measured and where it wrote its picture. */
   record Result(List<GroupStats> groups, double testAccuracy, Path grid, boolean realData) {}
@@ -69,16 +109,16 @@ final class McDropoutDemo {
         + " stochastic passes, on test images and on inputs unlike the training data");
     DemoData data = DemoData.load(
         options, out, options.quick() ? 300 : TRAIN_IMAGES, options.quick() ? 100 : 10_000);
-    Dataset train = data.train().flattenX();
-    Dataset test = data.test().flattenX();
+    Dataset train = data.train().withChannelAxis();
+    Dataset test = data.test().withChannelAxis();
 
-    Sequential model = MlpDemo.model(options.seed());
+    Sequential model = CnnDemo.model(options.seed());
     model.compile(new Adam(1e-3), new CategoricalCrossentropy(false), Metric.accuracy());
-    out.printf(Locale.ROOT, "Training the mlp network (784-512-512-10, Dropout 0.2) on %,d images"
-        + " for %s...%n", train.size(), Training.epochs(epochs));
+    out.printf(Locale.ROOT, "Training the cnn network (two convolutions, Dropout 0.25 and 0.5) on"
+        + " %,d images for %s...%n", train.size(), Training.epochs(epochs));
     long start = System.nanoTime();
     model.fit(train.x(), Labels.oneHot(train.y(), 10), new FitOptions()
-        .epochs(epochs).batchSize(128).seed(options.seed()).verbose(2).output(out));
+        .epochs(epochs).batchSize(BATCH_SIZE).seed(options.seed()).verbose(2).output(out));
     double testAccuracy = model.evaluateMetrics(test.x(), Labels.oneHot(test.y(), 10), 500)
         .get("accuracy");
     out.printf(Locale.ROOT, "Test accuracy (dropout off) on %,d images: %.4f%n", test.size(),
@@ -88,17 +128,28 @@ final class McDropoutDemo {
     Dataset shown = test.take(n);
     double[] images = shown.x().toArray();
     double[] labels = shown.y().toArray();
-    String[] names = {"test images", "uniform noise", "inverted", "rotated 90"};
-    double[][] inputs = {images, noise(n, options.seed()), inverted(images), rotated(images, n)};
+    String[] names = {"test images", "pixel noise", "uniform noise", "inverted", "rotated 90"};
+    double[][] inputs = {images, pixelNoise(train.x().toArray(), n, options.seed() + 1),
+        uniformNoise(n, options.seed()), inverted(images), rotated(images, n)};
     List<String> classes = data.classNames();
 
-    out.printf(Locale.ROOT, "%nMonte Carlo dropout: %d passes over %d inputs per group. Averages"
-        + " per input of:%n"
+    out.printf(Locale.ROOT, "%nInputs, %d per group, all in [0, 1] as the training images:%n"
+        + "  test images    the first %d test images%n"
+        + "  pixel noise    each pixel copied from the same position of a randomly chosen"
+        + " training image:%n"
+        + "                 the training set's mean and spread at every pixel, but no garment%n"
+        + "  uniform noise  every pixel uniform in [0, 1)%n"
+        + "  inverted       1 - x of the test images, scaled to keep each image's mean"
+        + " brightness%n"
+        + "                 (clipped at 1): a grey background, the garment darker%n"
+        + "  rotated 90     the test images turned a quarter anticlockwise%n", n, n);
+    out.printf(Locale.ROOT, "%nMonte Carlo dropout: %d passes over each input. Averages per"
+        + " input of:%n"
         + "  confidence  the mean probability of the top class%n"
         + "  entropy     of the mean probabilities, in nats (at most ln 10 = 2.303)%n"
         + "  std         of the top class's probability over the passes%n"
         + "  mutual      mutual information: the part of the entropy due to the passes"
-        + " disagreeing%n", samples, n);
+        + " disagreeing%n", samples);
     out.printf(Locale.ROOT, "%-16s %6s %11s %9s %9s %9s   %s%n", "group", "inputs",
         "confidence", "entropy", "std", "mutual", "most frequent top class");
     Scores[] scores = new Scores[inputs.length];
@@ -131,20 +182,18 @@ final class McDropoutDemo {
     GroupStats correct = stats.get(1);
     GroupStats mistaken = stats.get(2);
     if (mistaken.count > 0 && correct.count > 0) {
-      out.printf(Locale.ROOT, "Misclassified test images: entropy %.1fx and std %.1fx those of the"
-          + " correctly classified ones.%n", ratio(mistaken.entropy, correct.entropy),
-          ratio(mistaken.std, correct.std));
+      out.printf(Locale.ROOT, "Misclassified test images: entropy %.1fx, std %.1fx and mutual"
+          + " information %.1fx those of the correctly classified ones.%n",
+          ratio(mistaken.entropy, correct.entropy), ratio(mistaken.std, correct.std),
+          ratio(mistaken.mutualInformation, correct.mutualInformation));
     }
     boolean confidentlyWrong = false;
     for (GroupStats gs : stats.subList(3, stats.size())) {
-      boolean h = gs.entropy > base.entropy;
-      boolean sd = gs.std > base.std;
-      String verdict = h && sd ? "more uncertain"
-          : h || sd ? "more uncertain by " + (h ? "entropy" : "std") + " only"
-          : "LESS uncertain: confidently wrong";
-      confidentlyWrong |= !h && !sd;
-      out.printf(Locale.ROOT, "%-14s entropy %.2fx, std %.2fx those of the test images: %s%n",
-          gs.name, ratio(gs.entropy, base.entropy), ratio(gs.std, base.std), verdict);
+      String verdict = gs.verdictAgainst(base);
+      confidentlyWrong |= verdict.startsWith("LESS");
+      out.printf(Locale.ROOT, "%-14s entropy %.2fx, std %.2fx, mutual information %.2fx those of"
+          + " the test images: %s%n", gs.name, ratio(gs.entropy, base.entropy),
+          ratio(gs.std, base.std), ratio(gs.mutualInformation, base.mutualInformation), verdict);
     }
     if (confidentlyWrong) {
       out.println("A ReLU network's scores grow with its input, so an input brighter or busier"
@@ -199,7 +248,7 @@ final class McDropoutDemo {
   private record Scores(int[] top, double[] p, double[] sd, double[] h, double[] mi) {
     static Scores of(Sequential model, double[] inputs, int n, int samples, long seed) {
       MonteCarlo.Result r =
-          MonteCarlo.predict(model, Tensor.wrap(inputs, n, SIDE * SIDE), samples, seed);
+          MonteCarlo.predict(model, Tensor.wrap(inputs, n, SIDE, SIDE, 1), samples, seed);
       double[] mean = r.mean().data();
       double[] std = r.std().data();
       int[] top = new int[n];
@@ -240,7 +289,7 @@ final class McDropoutDemo {
   }
 
   /** {@code n} images of uniform noise in [0, 1), from {@code seed}. */
-  static double[] noise(int n, long seed) {
+  static double[] uniformNoise(int n, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     double[] d = new double[n * SIDE * SIDE];
     for (int i = 0; i < d.length; i++) {
@@ -249,11 +298,43 @@ final class McDropoutDemo {
     return d;
   }
 
-  /** {@code 1 - x}: white background, dark garment. */
+  /**
+   * {@code n} images whose every pixel is copied from the same position of a training image
+   * drawn at random (from {@code seed}), anew for each pixel: at each position the values follow
+   * the training set's distribution, mean and spread included, but the pixels are independent.
+   */
+  static double[] pixelNoise(double[] training, int n, long seed) {
+    int px = SIDE * SIDE;
+    int count = training.length / px;
+    SplittableRandom rng = new SplittableRandom(seed);
+    double[] d = new double[n * px];
+    for (int k = 0; k < n; k++) {
+      for (int j = 0; j < px; j++) {
+        d[k * px + j] = training[rng.nextInt(count) * px + j];
+      }
+    }
+    return d;
+  }
+
+  /**
+   * Each image inverted, {@code 1 - x}, and scaled so that its mean brightness stays that of the
+   * original (pixels clipped at 1): a grey background, the garment darker, as bright as the
+   * image it came from rather than brighter than nearly every training image.
+   */
   static double[] inverted(double[] images) {
+    int px = SIDE * SIDE;
     double[] d = new double[images.length];
-    for (int i = 0; i < d.length; i++) {
-      d[i] = 1 - images[i];
+    for (int k = 0; k < images.length / px; k++) {
+      double original = 0;
+      double flipped = 0;
+      for (int j = 0; j < px; j++) {
+        original += images[k * px + j];
+        flipped += 1 - images[k * px + j];
+      }
+      double scale = flipped == 0 ? 0 : original / flipped;
+      for (int j = 0; j < px; j++) {
+        d[k * px + j] = Math.min(1, (1 - images[k * px + j]) * scale);
+      }
     }
     return d;
   }
