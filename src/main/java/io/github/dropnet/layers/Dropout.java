@@ -3,6 +3,7 @@ package io.github.dropnet.layers;
 import io.github.dropnet.Tensor;
 import io.github.dropnet.kernels.DropoutKernels;
 import io.github.dropnet.kernels.DropoutMask;
+import io.github.dropnet.kernels.FreshArrays;
 import java.util.OptionalLong;
 
 /**
@@ -156,15 +157,25 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
 
   /** What the last forward left for backward. */
   private final LastPass<Pass> last = new LastPass<>(NAME, "mask");
+  /**
+   * Whether the last training forward's mask went to a backward, as in training; then the next
+   * large training forward allocates the backward's gradient array beside its output (see
+   * {@link FreshArrays}). Monte Carlo predictions, which never call backward, do not.
+   */
+  private boolean backwardExpected;
+
+  /** Tensors from this many elements (16 MiB) get their backward's array at forward time. */
+  private static final int PREPARE_GRADIENT_FROM = 1 << 21;
 
   /**
    * What one forward leaves for backward; immutable, so inference threads can publish it.
    *
    * @param rate the rate of that forward: a schedule may change the layer's rate before backward
    * @param mask the mask of a training forward at 0 &lt; rate &lt; 1, at the noise shape; else null
+   * @param gradient a fresh array for backward's result, allocated with the output; or null
    */
-  private record Pass(
-      double rate, int[] shape, boolean training, long[] mask, DropoutKernels.Plan plan) {}
+  private record Pass(double rate, int[] shape, boolean training, long[] mask,
+      DropoutKernels.Plan plan, double[] gradient) {}
 
   /**
    * Dropout of the given rate, with a mask over the input's full shape.
@@ -407,18 +418,29 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
     int[] noise = noiseShape.resolve(shape);
     double rate = this.rate.value();
     if (!training) {
-      last.keep(new Pass(rate, shape, false, null, null), false);
+      last.keep(new Pass(rate, shape, false, null, null, null), false);
       return scaling == Scaling.INVERTED ? input : times(input, 1 - rate);
     }
     if (rate == 0 || rate == 1) {
-      last.keep(new Pass(rate, shape, true, null, null), true);
+      last.keep(new Pass(rate, shape, true, null, null, null), true);
       return rate == 0 ? input : Tensor.zeros(shape);
     }
     DropoutKernels.Plan p = noiseShape.plan(shape, noise);
     long key = stream.nextKey();
     long threshold = DropoutMask.threshold(rate);
     long[] mask = new long[DropoutMask.words(p.noiseSize())];
-    double[] out = new double[p.size()];
+    if (last.holdsTrainingPass()) {
+      backwardExpected = false; // the last training forward went without a backward
+    }
+    double[] out;
+    double[] gradient = null;
+    if (backwardExpected && p.size() >= PREPARE_GRADIENT_FROM) {
+      double[][] both = FreshArrays.doubles(2, p.size());
+      out = both[0];
+      gradient = both[1];
+    } else {
+      out = new double[p.size()];
+    }
     if (p.full()) {
       DropoutKernels.forwardFull(
           key, threshold, input.data(), out, mask, p.size(), trainScale(rate));
@@ -426,7 +448,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
       DropoutMask.fill(key, threshold, mask, p.noiseSize());
       DropoutKernels.apply(input.data(), out, mask, p, trainScale(rate));
     }
-    last.keep(new Pass(rate, shape, true, mask, p), true);
+    last.keep(new Pass(rate, shape, true, mask, p, gradient), true);
     return Tensor.wrap(out, shape);
   }
 
@@ -448,10 +470,11 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
       return scaling == Scaling.INVERTED ? gradOutput : times(gradOutput, 1 - pass.rate());
     }
     last.release();
+    backwardExpected = true;
     if (pass.rate() == 0 || pass.rate() == 1) {
       return pass.rate() == 0 ? gradOutput : Tensor.zeros(pass.shape());
     }
-    double[] dx = new double[pass.plan().size()];
+    double[] dx = pass.gradient() != null ? pass.gradient() : new double[pass.plan().size()];
     DropoutKernels.apply(
         gradOutput.data(), dx, pass.mask(), pass.plan(), trainScale(pass.rate()));
     return Tensor.wrap(dx, pass.shape());
