@@ -4,8 +4,6 @@ import io.github.dropnet.Tensor;
 import io.github.dropnet.kernels.DropoutKernels;
 import io.github.dropnet.kernels.DropoutMask;
 import io.github.dropnet.kernels.NoiseKernels;
-import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * Dropout for self-normalising networks (Klambauer et al., 2017): keeps the mean and variance of
@@ -74,7 +72,7 @@ import java.util.OptionalLong;
  *     new Dense(10).kernelInitializer(KernelInitializer.LECUN_NORMAL));
  * }</pre>
  */
-public final class AlphaDropout implements Layer, Stochastic, Scheduled {
+public final class AlphaDropout extends DropoutLayer<AlphaDropout> {
   private static final String NAME = "AlphaDropout";
   private static final String WHY_NOT_ONE =
       "rate 1 drops every unit and the scale a = ((1 - rate)(1 + rate * alpha'^2))^(-1/2) is"
@@ -83,10 +81,7 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
   /** SELU's negative saturation, {@code -scale * alpha = -1.7580993408473766}. */
   public static final double ALPHA_PRIME = -Activation.SELU_SCALE * Activation.SELU_ALPHA;
 
-  private final ScheduledRate rate;
   private final NoiseShape noiseShape;
-  private final RandomStream stream = new RandomStream();
-  private boolean built;
 
   /** What the last forward left for backward. */
   private final LastPass<Pass> last = new LastPass<>(NAME, "mask");
@@ -114,7 +109,7 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
    *     is below -1
    */
   public AlphaDropout(double rate, int... noiseShape) {
-    this.rate = ScheduledRate.belowOne(NAME, "rate", rate, WHY_NOT_ONE);
+    super(NAME, ScheduledRate.belowOne(NAME, "rate", rate, WHY_NOT_ONE));
     this.noiseShape = new NoiseShape(NAME, noiseShape);
   }
 
@@ -141,83 +136,15 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
     return -scale(rate) * ALPHA_PRIME * rate;
   }
 
-  /**
-   * Seeds the mask stream.
-   *
-   * @param seed the seed of the mask stream
-   * @return this layer
-   * @throws IllegalStateException if the layer is already built
-   */
-  public AlphaDropout seed(long seed) {
-    Checks.notBuilt(NAME, built, "seed");
-    stream.reseed(seed);
-    return this;
-  }
-
-  /**
-   * Makes the rate follow {@code schedule}: {@code schedule.valueAt(0, 0)} at once, then its value
-   * at each {@link #onSchedule}. A forward and its backward use the same rate.
-   *
-   * @param schedule the rate by epoch and step
-   * @return this layer
-   * @throws IllegalArgumentException if {@code schedule} is null or its value at (0, 0) is not in
-   *     [0, 1)
-   * @throws IllegalStateException if the layer is already built
-   */
-  public AlphaDropout rateSchedule(RateSchedule schedule) {
-    Checks.notBuilt(NAME, built, "rateSchedule");
-    rate.follow(Checks.notNull(NAME, "rate schedule", schedule));
-    return this;
-  }
-
-  /** Sets the rate to the schedule's value; nothing without a schedule. */
-  @Override
-  public void onSchedule(int epoch, long step) {
-    rate.onSchedule(epoch, step);
-  }
-
-  /** Restarts the mask stream as if the layer had been created with {@code .seed(seed)}. */
-  @Override
-  public void reseed(long seed) {
-    stream.reseed(seed);
-  }
-
-  /** {@return the fraction of units dropped in training, in [0, 1)} */
-  public double rate() {
-    return rate.value();
-  }
-
   /** {@return a copy of the noise shape as given, or {@code null} for the input's full shape} */
   public int[] noiseShape() {
     return noiseShape.given();
   }
 
-  /** {@return the seed, or empty for an unseeded layer} */
-  public OptionalLong seed() {
-    return stream.seed();
-  }
-
-  /** {@return the rate schedule, or empty for a fixed rate} */
-  public Optional<RateSchedule> rateSchedule() {
-    return rate.schedule();
-  }
-
-  /**
-   * Checks the noise shape against the input shape's fixed entries.
-   *
-   * @throws IllegalArgumentException if the noise shape cannot fit inputs of this shape
-   */
+  /** Checks the noise shape against the input shape's fixed entries. */
   @Override
-  public void build(int... inputShape) {
+  void checkInputShape(int[] inputShape) {
     noiseShape.resolve(inputShape);
-    built = true;
-  }
-
-  /** The input shape (a copy), after the checks of {@link #build}. */
-  @Override
-  public int[] outputShape(int... inputShape) {
-    noiseShape.resolve(inputShape);
-    return inputShape.clone();
   }
 
   /**
@@ -281,10 +208,5 @@ public final class AlphaDropout implements Layer, Stochastic, Scheduled {
   long[] maskBits() {
     Pass pass = last.peek();
     return pass == null ? null : pass.mask();
-  }
-
-  /** The training forwards that drew a mask since the seed was set (for tests). */
-  long calls() {
-    return stream.calls();
   }
 }

@@ -4,8 +4,6 @@ import io.github.dropnet.Tensor;
 import io.github.dropnet.kernels.DropBlockMask;
 import io.github.dropnet.kernels.DropoutKernels;
 import io.github.dropnet.kernels.DropoutMask;
-import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * Drops contiguous square regions of feature maps during training (DropBlock, Ghiasi, Lin and Le,
@@ -84,14 +82,11 @@ import java.util.OptionalLong;
  *     .rateSchedule(RateSchedule.linear(0.0, 0.1, 20));     // the paper's ramp, over 20 epochs
  * }</pre>
  */
-public final class DropBlock2D implements Layer, Stochastic, Scheduled {
+public final class DropBlock2D extends DropoutLayer<DropBlock2D> {
   private static final String NAME = "DropBlock2D";
 
-  private final ScheduledRate rate;
   private final int blockSize;
   private DataFormat dataFormat = DataFormat.CHANNELS_LAST;
-  private final RandomStream stream = new RandomStream();
-  private boolean built;
 
   /** What the last forward left for backward. */
   private final LastPass<Pass> last = new LastPass<>(NAME, "mask");
@@ -108,7 +103,7 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
    *     {@code blockSize <= 0}
    */
   public DropBlock2D(double rate, int blockSize) {
-    this.rate = ScheduledRate.closed(NAME, "rate", rate);
+    super(NAME, ScheduledRate.closed(NAME, "rate", rate));
     this.blockSize = Checks.positive(NAME, "blockSize", blockSize);
   }
 
@@ -126,52 +121,6 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
     return this;
   }
 
-  /**
-   * Seeds the block stream.
-   *
-   * @param seed the seed of the block stream
-   * @return this layer
-   * @throws IllegalStateException if the layer is already built
-   */
-  public DropBlock2D seed(long seed) {
-    Checks.notBuilt(NAME, built, "seed");
-    stream.reseed(seed);
-    return this;
-  }
-
-  /**
-   * Makes the rate follow {@code schedule}: {@code schedule.valueAt(0, 0)} at once, then its value
-   * at each {@link #onSchedule}.
-   *
-   * @param schedule the rate by epoch and step
-   * @return this layer
-   * @throws IllegalArgumentException if {@code schedule} is null or its value at (0, 0) is not in
-   *     [0, 1]
-   * @throws IllegalStateException if the layer is already built
-   */
-  public DropBlock2D rateSchedule(RateSchedule schedule) {
-    Checks.notBuilt(NAME, built, "rateSchedule");
-    rate.follow(Checks.notNull(NAME, "rate schedule", schedule));
-    return this;
-  }
-
-  /** Sets the rate to the schedule's value; nothing without a schedule. */
-  @Override
-  public void onSchedule(int epoch, long step) {
-    rate.onSchedule(epoch, step);
-  }
-
-  /** Restarts the block stream as if the layer had been created with {@code .seed(seed)}. */
-  @Override
-  public void reseed(long seed) {
-    stream.reseed(seed);
-  }
-
-  /** {@return the target fraction of units dropped in training} */
-  public double rate() {
-    return rate.value();
-  }
-
   /** {@return the block side as given (before clipping to the maps)} */
   public int blockSize() {
     return blockSize;
@@ -182,36 +131,12 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
     return dataFormat;
   }
 
-  /** {@return the seed, or empty for an unseeded layer} */
-  public OptionalLong seed() {
-    return stream.seed();
-  }
-
-  /** {@return the rate schedule, or empty for a fixed rate} */
-  public Optional<RateSchedule> rateSchedule() {
-    return rate.schedule();
-  }
-
   /**
-   * Checks that inputs of this shape are images in the layer's data format.
-   *
-   * @throws IllegalArgumentException if the shape is not of rank 4 with positive sizes (-1 for
-   *     an unknown batch or spatial size)
+   * Checks that inputs of this shape are images in the layer's data format: of rank 4 with
+   * positive sizes (-1 for an unknown batch or spatial size).
    */
   @Override
-  public void build(int... inputShape) {
-    check(inputShape);
-    built = true;
-  }
-
-  /** The input shape (a copy), after the checks of {@link #build}. */
-  @Override
-  public int[] outputShape(int... inputShape) {
-    check(inputShape);
-    return inputShape.clone();
-  }
-
-  private void check(int[] shape) {
+  void checkInputShape(int[] shape) {
     Checks.notNull(NAME, "input shape", shape);
     // a window of 1 with SAME padding: any map size fits, blocks are clipped to the map
     ImageShapes.check(NAME, shape, dataFormat, true, "block", 1, 1, 1, 1, Padding.SAME);
@@ -228,7 +153,7 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
     if (!built) {
       build(shape);
     } else {
-      check(shape);
+      checkInputShape(shape);
     }
     int size = input.size();
     double rate = this.rate.value();
@@ -285,10 +210,5 @@ public final class DropBlock2D implements Layer, Stochastic, Scheduled {
   long[] maskBits() {
     Pass pass = last.peek();
     return pass == null ? null : pass.mask();
-  }
-
-  /** The training forwards that drew blocks since the seed was set (for tests). */
-  long calls() {
-    return stream.calls();
   }
 }

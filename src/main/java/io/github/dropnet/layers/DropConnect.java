@@ -5,8 +5,6 @@ import io.github.dropnet.kernels.DropoutKernels;
 import io.github.dropnet.kernels.DropoutMask;
 import io.github.dropnet.kernels.Rng;
 import java.util.List;
-import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * Drops weights instead of activations during training (DropConnect, Wan et al., 2013): wraps a
@@ -92,14 +90,11 @@ import java.util.OptionalLong;
  *     new Dense(10));
  * }</pre>
  */
-public final class DropConnect implements Layer, Stochastic, Scheduled {
+public final class DropConnect extends DropoutLayer<DropConnect> {
   private static final String NAME = "DropConnect";
 
   private final Layer inner;
-  private final ScheduledRate rate;
   private boolean dropBias;
-  private final RandomStream stream = new RandomStream();
-  private boolean built;
 
   /** What the last forward left for backward. */
   private final LastPass<Pass> last = new LastPass<>(NAME, "masks");
@@ -119,14 +114,23 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
    *     rate is outside [0, 1] or NaN
    */
   public DropConnect(Layer inner, double rate) {
+    // the inner layer is checked before the rate, as its argument comes first
+    this(supported(inner), ScheduledRate.closed(NAME, "rate", rate));
+  }
+
+  private DropConnect(Layer inner, ScheduledRate rate) {
+    super(NAME, rate);
+    this.inner = inner;
+  }
+
+  private static Layer supported(Layer inner) {
     Checks.notNull(NAME, "inner layer", inner);
     if (!(inner instanceof Dense || inner instanceof Conv2D)) {
       throw new IllegalArgumentException(
           NAME + ": supports Dense and Conv2D layers, received " + inner.getClass().getSimpleName()
               + " (" + inner + ")");
     }
-    this.inner = inner;
-    this.rate = ScheduledRate.closed(NAME, "rate", rate);
+    return inner;
   }
 
   /**
@@ -143,70 +147,14 @@ public final class DropConnect implements Layer, Stochastic, Scheduled {
     return this;
   }
 
-  /**
-   * Seeds the mask stream.
-   *
-   * @param seed the seed of the mask stream
-   * @return this layer
-   * @throws IllegalStateException if the layer is already built
-   */
-  public DropConnect seed(long seed) {
-    Checks.notBuilt(NAME, built, "seed");
-    stream.reseed(seed);
-    return this;
-  }
-
-  /**
-   * Makes the rate follow {@code schedule}: {@code schedule.valueAt(0, 0)} at once, then its value
-   * at each {@link #onSchedule}. A forward and its backward use the same masks and scale.
-   *
-   * @param schedule the rate by epoch and step
-   * @return this layer
-   * @throws IllegalArgumentException if {@code schedule} is null or its value at (0, 0) is not in
-   *     [0, 1]
-   * @throws IllegalStateException if the layer is already built
-   */
-  public DropConnect rateSchedule(RateSchedule schedule) {
-    Checks.notBuilt(NAME, built, "rateSchedule");
-    rate.follow(Checks.notNull(NAME, "rate schedule", schedule));
-    return this;
-  }
-
-  /** Sets the rate to the schedule's value; nothing without a schedule. */
-  @Override
-  public void onSchedule(int epoch, long step) {
-    rate.onSchedule(epoch, step);
-  }
-
-  /** Restarts the mask stream as if the layer had been created with {@code .seed(seed)}. */
-  @Override
-  public void reseed(long seed) {
-    stream.reseed(seed);
-  }
-
   /** {@return the wrapped layer} */
   public Layer inner() {
     return inner;
   }
 
-  /** {@return the fraction of weights dropped in training} */
-  public double rate() {
-    return rate.value();
-  }
-
   /** {@return whether bias entries are dropped too} */
   public boolean dropBias() {
     return dropBias;
-  }
-
-  /** {@return the seed, or empty for an unseeded layer} */
-  public OptionalLong seed() {
-    return stream.seed();
-  }
-
-  /** {@return the rate schedule, or empty for a fixed rate} */
-  public Optional<RateSchedule> rateSchedule() {
-    return rate.schedule();
   }
 
   /** Builds the wrapped layer. */

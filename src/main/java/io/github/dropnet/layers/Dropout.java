@@ -4,7 +4,6 @@ import io.github.dropnet.Tensor;
 import io.github.dropnet.kernels.DropoutKernels;
 import io.github.dropnet.kernels.DropoutMask;
 import io.github.dropnet.kernels.FreshArrays;
-import java.util.OptionalLong;
 
 /**
  * Randomly zeroes a fraction {@code rate} of its input's units during training and scales the
@@ -130,7 +129,7 @@ import java.util.OptionalLong;
  * drop.forward(x, false);               // returns x itself
  * }</pre>
  */
-public final class Dropout implements Layer, Stochastic, Scheduled {
+public final class Dropout extends DropoutLayer<Dropout> {
 
   /** When dropout rescales: during training (the default) or at inference. */
   public enum Scaling {
@@ -148,12 +147,8 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
 
   private static final String NAME = "Dropout";
 
-  private final ScheduledRate rate;
   private final NoiseShape noiseShape;
   private Scaling scaling = Scaling.INVERTED;
-  /** The mask stream: one key per training forward that draws a mask. */
-  private final RandomStream stream = new RandomStream();
-  private boolean built;
 
   /** What the last forward left for backward. */
   private final LastPass<Pass> last = new LastPass<>(NAME, "mask");
@@ -199,7 +194,7 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
    *     noise shape is below -1
    */
   public Dropout(double rate, int... noiseShape) {
-    this.rate = ScheduledRate.closed(NAME, "rate", rate);
+    super(NAME, ScheduledRate.closed(NAME, "rate", rate));
     this.noiseShape = new NoiseShape(NAME, noiseShape);
   }
 
@@ -288,19 +283,6 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
   }
 
   /**
-   * Seeds the layer's random stream, for masks that repeat from run to run.
-   *
-   * @param seed the seed of the mask stream
-   * @return this layer
-   * @throws IllegalStateException if the layer is already built
-   */
-  public Dropout seed(long seed) {
-    Checks.notBuilt(NAME, built, "seed");
-    stream.reseed(seed);
-    return this;
-  }
-
-  /**
    * Chooses when the layer rescales; {@link Scaling#INVERTED} by default.
    *
    * @param scaling whether kept units are scaled up in training or all units scaled down at
@@ -313,55 +295,6 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
     Checks.notBuilt(NAME, built, "scaling");
     this.scaling = Checks.notNull(NAME, "scaling", scaling);
     return this;
-  }
-
-  /** Restarts the random stream as if the layer had been created with {@code .seed(seed)}. */
-  @Override
-  public void reseed(long seed) {
-    stream.reseed(seed);
-  }
-
-  /**
-   * {@return the fraction of units dropped in training: the constructor's rate or, with a
-   * {@link #rateSchedule(RateSchedule) schedule}, its value at the last update}
-   */
-  public double rate() {
-    return rate.value();
-  }
-
-  /**
-   * Makes the rate follow {@code schedule}: the rate becomes {@code schedule.valueAt(0, 0)} at
-   * once, replacing the constructor's, and {@code schedule.valueAt(epoch, step)} at each
-   * {@link #onSchedule} (which {@code io.github.dropnet.models.RateScheduler} calls during a fit).
-   * A forward and its backward use the same rate, even if the rate changes in between.
-   *
-   * @param schedule the rate by epoch and step
-   * @return this layer
-   * @throws IllegalArgumentException if {@code schedule} is null or its value at (0, 0) is not a
-   *     rate in [0, 1]
-   * @throws IllegalStateException if the layer is already built
-   */
-  public Dropout rateSchedule(RateSchedule schedule) {
-    Checks.notBuilt(NAME, built, "rateSchedule");
-    rate.follow(Checks.notNull(NAME, "rate schedule", schedule));
-    return this;
-  }
-
-  /** {@return the rate schedule, or empty for a fixed rate} */
-  public java.util.Optional<RateSchedule> rateSchedule() {
-    return rate.schedule();
-  }
-
-  /**
-   * Sets the rate to the schedule's value at {@code (epoch, step)}; does nothing without a
-   * schedule. Confined to the training thread, between training steps.
-   *
-   * @throws IllegalArgumentException if the schedule's value is not a rate in [0, 1] (the rate is
-   *     then unchanged)
-   */
-  @Override
-  public void onSchedule(int epoch, long step) {
-    rate.onSchedule(epoch, step);
   }
 
   /**
@@ -380,27 +313,10 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
     return scaling;
   }
 
-  /** {@return the seed given to {@link #seed(long)} or {@link #reseed}; empty if unseeded} */
-  public OptionalLong seed() {
-    return stream.seed();
-  }
-
-  /**
-   * Checks the noise shape against the input shape's fixed entries.
-   *
-   * @throws IllegalArgumentException if the noise shape cannot fit inputs of this shape
-   */
+  /** Checks the noise shape against the input shape's fixed entries. */
   @Override
-  public void build(int... inputShape) {
+  void checkInputShape(int[] inputShape) {
     noiseShape.resolve(inputShape);
-    built = true;
-  }
-
-  /** The input shape itself (a copy), after the checks of {@link #build}. */
-  @Override
-  public int[] outputShape(int... inputShape) {
-    noiseShape.resolve(inputShape);
-    return inputShape.clone();
   }
 
   /**
@@ -494,11 +410,6 @@ public final class Dropout implements Layer, Stochastic, Scheduled {
   long[] maskBits() {
     Pass pass = last.peek();
     return pass == null ? null : pass.mask();
-  }
-
-  /** How many training forwards have drawn a mask since the seed was set (for tests). */
-  long calls() {
-    return stream.calls();
   }
 
   /** The scale of a kept element in training at the given rate. */

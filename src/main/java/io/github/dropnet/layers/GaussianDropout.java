@@ -4,8 +4,6 @@ import io.github.dropnet.Tensor;
 import io.github.dropnet.kernels.DropoutKernels;
 import io.github.dropnet.kernels.NoiseKernels;
 import io.github.dropnet.kernels.NormalDraws;
-import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * Multiplies its input by Gaussian noise of mean 1 during training; the identity at inference
@@ -72,15 +70,12 @@ import java.util.OptionalLong;
  * Tensor dx = noise.backward(Tensor.ones(20, 500));           // equals y: dy * e
  * }</pre>
  */
-public final class GaussianDropout implements Layer, Stochastic, Scheduled {
+public final class GaussianDropout extends DropoutLayer<GaussianDropout> {
   private static final String NAME = "GaussianDropout";
   private static final String WHY_NOT_ONE =
       "rate 1 would give the noise an infinite variance, rate / (1 - rate)";
 
-  private final ScheduledRate rate;
   private final NoiseShape noiseShape;
-  private final RandomStream stream = new RandomStream();
-  private boolean built;
 
   /** What the last forward left for backward. */
   private final LastPass<Pass> last = new LastPass<>(NAME, "noise");
@@ -108,55 +103,8 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
    *     is below -1
    */
   public GaussianDropout(double rate, int... noiseShape) {
-    this.rate = ScheduledRate.belowOne(NAME, "rate", rate, WHY_NOT_ONE);
+    super(NAME, ScheduledRate.belowOne(NAME, "rate", rate, WHY_NOT_ONE));
     this.noiseShape = new NoiseShape(NAME, noiseShape);
-  }
-
-  /**
-   * Seeds the noise stream.
-   *
-   * @param seed the seed of the noise stream
-   * @return this layer
-   * @throws IllegalStateException if the layer is already built
-   */
-  public GaussianDropout seed(long seed) {
-    Checks.notBuilt(NAME, built, "seed");
-    stream.reseed(seed);
-    return this;
-  }
-
-  /**
-   * Makes the rate follow {@code schedule}: {@code schedule.valueAt(0, 0)} at once, then its value
-   * at each {@link #onSchedule}. A forward and its backward use the same noise whatever happens
-   * to the rate in between.
-   *
-   * @param schedule the rate by epoch and step
-   * @return this layer
-   * @throws IllegalArgumentException if {@code schedule} is null or its value at (0, 0) is not in
-   *     [0, 1)
-   * @throws IllegalStateException if the layer is already built
-   */
-  public GaussianDropout rateSchedule(RateSchedule schedule) {
-    Checks.notBuilt(NAME, built, "rateSchedule");
-    rate.follow(Checks.notNull(NAME, "rate schedule", schedule));
-    return this;
-  }
-
-  /** Sets the rate to the schedule's value; nothing without a schedule. */
-  @Override
-  public void onSchedule(int epoch, long step) {
-    rate.onSchedule(epoch, step);
-  }
-
-  /** Restarts the noise stream as if the layer had been created with {@code .seed(seed)}. */
-  @Override
-  public void reseed(long seed) {
-    stream.reseed(seed);
-  }
-
-  /** {@return the rate, in [0, 1): the constructor's, or the schedule's at the last update} */
-  public double rate() {
-    return rate.value();
   }
 
   /** {@return the noise's standard deviation, {@code sqrt(rate / (1 - rate))}} */
@@ -169,32 +117,10 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
     return noiseShape.given();
   }
 
-  /** {@return the seed, or empty for an unseeded layer} */
-  public OptionalLong seed() {
-    return stream.seed();
-  }
-
-  /** {@return the rate schedule, or empty for a fixed rate} */
-  public Optional<RateSchedule> rateSchedule() {
-    return rate.schedule();
-  }
-
-  /**
-   * Checks the noise shape against the input shape's fixed entries.
-   *
-   * @throws IllegalArgumentException if the noise shape cannot fit inputs of this shape
-   */
+  /** Checks the noise shape against the input shape's fixed entries. */
   @Override
-  public void build(int... inputShape) {
+  void checkInputShape(int[] inputShape) {
     noiseShape.resolve(inputShape);
-    built = true;
-  }
-
-  /** The input shape (a copy), after the checks of {@link #build}. */
-  @Override
-  public int[] outputShape(int... inputShape) {
-    noiseShape.resolve(inputShape);
-    return inputShape.clone();
   }
 
   /**
@@ -256,11 +182,6 @@ public final class GaussianDropout implements Layer, Stochastic, Scheduled {
   double[] noise() {
     Pass pass = last.peek();
     return pass == null ? null : pass.noise();
-  }
-
-  /** The training forwards that drew noise since the seed was set (for tests). */
-  long calls() {
-    return stream.calls();
   }
 
   /** The noise's standard deviation at a rate, {@code sqrt(rate / (1 - rate))}. */

@@ -2,7 +2,6 @@ package io.github.dropnet.layers;
 
 import io.github.dropnet.Tensor;
 import io.github.dropnet.kernels.NormalDraws;
-import java.util.OptionalLong;
 
 /**
  * Adds zero-mean Gaussian noise to its input during training; the identity at inference (Keras
@@ -54,12 +53,10 @@ import java.util.OptionalLong;
  * noise.forward(x, false);              // returns x itself
  * }</pre>
  */
-public final class GaussianNoise implements Layer, Stochastic {
+public final class GaussianNoise extends RandomLayer<GaussianNoise> {
   private static final String NAME = "GaussianNoise";
 
   private final double stddev;
-  private final RandomStream stream = new RandomStream();
-  private boolean built;
 
   /** The shape of the last forward's output, for backward; {@code null} before any forward. */
   private volatile int[] lastShape;
@@ -71,50 +68,13 @@ public final class GaussianNoise implements Layer, Stochastic {
    * @throws IllegalArgumentException if {@code stddev} is negative, infinite or NaN
    */
   public GaussianNoise(double stddev) {
+    super(NAME);
     this.stddev = Checks.nonNegative(NAME, "stddev", stddev);
-  }
-
-  /**
-   * Seeds the noise stream.
-   *
-   * @param seed the seed of the noise stream
-   * @return this layer
-   * @throws IllegalStateException if the layer is already built
-   */
-  public GaussianNoise seed(long seed) {
-    Checks.notBuilt(NAME, built, "seed");
-    stream.reseed(seed);
-    return this;
-  }
-
-  /** Restarts the noise stream as if the layer had been created with {@code .seed(seed)}. */
-  @Override
-  public void reseed(long seed) {
-    stream.reseed(seed);
   }
 
   /** {@return the noise's standard deviation} */
   public double stddev() {
     return stddev;
-  }
-
-  /** {@return the seed, or empty for an unseeded layer} */
-  public OptionalLong seed() {
-    return stream.seed();
-  }
-
-  /** Accepts any shape. */
-  @Override
-  public void build(int... inputShape) {
-    Checks.notNull(NAME, "input shape", inputShape);
-    built = true;
-  }
-
-  /** The input shape (a copy). */
-  @Override
-  public int[] outputShape(int... inputShape) {
-    Checks.notNull(NAME, "input shape", inputShape);
-    return inputShape.clone();
   }
 
   /**
@@ -159,10 +119,5 @@ public final class GaussianNoise implements Layer, Stochastic {
   @Override
   public String toString() {
     return NAME + "[stddev=" + stddev + stream.describe() + "]";
-  }
-
-  /** The training forwards that drew noise since the seed was set (for tests). */
-  long calls() {
-    return stream.calls();
   }
 }
