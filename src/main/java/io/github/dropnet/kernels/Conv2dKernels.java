@@ -204,11 +204,17 @@ public final class Conv2dKernels {
     Parallel.forBlocks(groups, ceilDiv(groups, BLOCKS_PER_THREAD * threads()), (from, to) -> {
       ConvPlanar plan = planar ? new ConvPlanar(g, filters, channelsFirst, null) : null;
       double[] col = planar ? null : new double[piece * g.columnSize()];
-      double[] masked = y == null ? null : new double[piece * g.outPlane() * filters];
+      boolean masks = y != null && !(planar && !channelsFirst);
+      double[] masked = masks ? new double[piece * g.outPlane() * filters] : null;
       for (int grp = from; grp < to; grp++) {
         int n0 = grp * per;
         int n1 = Math.min(batch, n0 + per);
         for (int s = n0; s < n1; s += piece) {
+          if (plan != null && !channelsFirst) {
+            plan.backwardLast(x, gradOut, y, s, rowStrips, s > n0, partW, grp * kf, partB,
+                grp * filters, dx);
+            continue;
+          }
           if (plan != null) {
             int outImage = g.outPlane() * filters;
             double[] d = mask(gradOut, y, s * outImage, outImage, masked);

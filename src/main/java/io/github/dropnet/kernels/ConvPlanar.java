@@ -168,14 +168,21 @@ final class ConvPlanar {
   private double[][] dcols;
   /** The input gradient on the padded planes. */
   private double[] dxp;
+  /** Channels last: the gradient as M rows of F, the rows a {@link Gemm#kernel} reads. */
+  private double[][] gRows;
+  /** Channels last: {@code col^T} for one strip of {@link Gemm#MR} patch entries, packed. */
+  private double[] colStrip;
+  /** Channels last: the kernel gradient of one strip of patch entries, {@link Gemm#MR} rows. */
+  private double[][] accW;
 
   /**
-   * The kernel gradient and the input gradient of image {@code n}: {@code partW} (K, F) at
+   * Channels first: the kernel gradient and the input gradient of image {@code n}: {@code partW}
+   * (K, F) at
    * {@code wOff} gets {@code col_n^T d_n} (added when {@code accumulate}, else written), and
    * image {@code n} of {@code dx} (if not null) is overwritten with {@code conv^T(d_n, w)}.
    * The operations are those of the im2col path of {@link Conv2dKernels}, in the same order.
    *
-   * @param d the gradient before the activation, the image at {@code dOff}, output layout
+   * @param d the gradient before the activation, the image at {@code dOff}, (N, F, OH, OW)
    * @param rowStrips {@link #packRowStrips} of the kernel
    */
   void backward(double[] x, double[] d, int dOff, int n, double[][] rowStrips,
@@ -207,34 +214,29 @@ final class ConvPlanar {
         }
       }
     }
-    if (channelsFirst) {
-      Gemm.gemm(false, true, k, filters, m, colsFlat, 0, m, d, dOff, m, partW, wOff, filters,
-          accumulate);
-    } else {
-      Gemm.gemm(false, false, k, filters, m, colsFlat, 0, m, d, dOff, filters, partW, wOff,
-          filters, accumulate);
-    }
+    Gemm.gemm(false, true, k, filters, m, colsFlat, 0, m, d, dOff, m, partW, wOff, filters,
+        accumulate);
     if (dx == null) {
       return;
     }
-    // dcol^T (K, M) = w (K, F) d^T (F, M), along the positions
-    if (channelsFirst) {
-      for (int o = 0; o < filters; o++) {
-        System.arraycopy(d, dOff + o * m, dRows[o], 0, m);
-      }
-    } else {
-      // transposed a block of positions at a time, so that the block stays in the L1 cache
-      for (int p0 = 0; p0 < m; p0 += TRANSPOSE_BLOCK) {
-        int p1 = Math.min(m, p0 + TRANSPOSE_BLOCK);
-        for (int o = 0; o < filters; o++) {
-          double[] row = dRows[o];
-          int src = dOff + o;
-          for (int p = p0; p < p1; p++) {
-            row[p] = d[src + p * filters];
-          }
-        }
-      }
+    for (int o = 0; o < filters; o++) {
+      System.arraycopy(d, dOff + o * m, dRows[o], 0, m);
     }
+    inputGradient(rowStrips, dx, n);
+  }
+
+  /**
+   * Image {@code n} of {@code dx} from the gradient in {@link #dRows}: {@code dcol^T (K, M) =
+   * w (K, F) d^T (F, M)} along the positions, then col2im.
+   */
+  private void inputGradient(double[][] rowStrips, double[] dx, int n) {
+    int k = g.patchSize();
+    int m = g.outPlane();
+    int outH = g.outH();
+    int outW = g.outW();
+    int c = g.channels();
+    int kw = g.kernelW();
+    int kk;
     for (int s = 0; s < rowStrips.length; s++) {
       int r = s * Gemm.MR;
       int live = Math.min(Gemm.MR, k - r);
@@ -269,6 +271,135 @@ final class ConvPlanar {
       }
     }
     unpad(dx, n * c * g.inPlane());
+  }
+
+  /**
+   * {@link #backward} for channels last, reading the gradient straight from the output layout:
+   * one pass over image {@code n} of {@code gradOut} (and {@code y}) masks it, adds its share
+   * of the bias gradient and lays it out both as rows of filters (for the kernel gradient) and
+   * as rows of positions (for the input gradient).
+   *
+   * <p>The operations are those of the im2col path of {@link Conv2dKernels}, in the same order:
+   * the masked gradient, the bias gradient of {@link Conv2dKernels#biasGradient} (positions four
+   * at a time), the kernel gradient one {@link Math#fma} per position in order, and the input
+   * gradient as {@link #backward}.
+   *
+   * @param gradOut the gradient with respect to the output, (N, OH, OW, F)
+   * @param y the output of a forward with the rectifier fused, to mask {@code gradOut} with; or
+   *     null
+   * @param partB the bias gradient at {@code bOff} (added to when {@code accumulate}, else
+   *     written), or null to skip it
+   */
+  void backwardLast(double[] x, double[] gradOut, double[] y, int n, double[][] rowStrips,
+      boolean accumulate, double[] partW, int wOff, double[] partB, int bOff, double[] dx) {
+    int k = g.patchSize();
+    int m = g.outPlane();
+    int f = filters;
+    if (gRows == null) {
+      gRows = new double[m][f];
+      colStrip = new double[m * Gemm.MR];
+      accW = new double[Gemm.MR][f];
+      dRows = new double[f][m];
+      dcols = new double[rowStrips.length * Gemm.MR][m];
+      dxp = new double[g.channels() * plane + (g.kernelW() - 1) * g.dilationW()];
+    }
+    pad(x, n * g.channels() * g.inPlane());
+    maskRows(gradOut, y, n * m * f);
+    if (partB != null) {
+      biasGradient(accumulate, partB, bOff);
+    }
+    for (int s = 0; s < rowStrips.length; s++) {
+      int k0 = s * Gemm.MR;
+      int live = Math.min(Gemm.MR, k - k0);
+      for (int r = 0; r < live; r++) {
+        packColumn(k0 + r, r);
+        if (accumulate) {
+          System.arraycopy(partW, wOff + (k0 + r) * f, accW[r], 0, f);
+        } else {
+          Arrays.fill(accW[r], 0.0);
+        }
+      }
+      Gemm.kernel(colStrip, gRows, m, f, accW[0], accW[1], accW[2], accW[3]);
+      for (int r = 0; r < live; r++) {
+        System.arraycopy(accW[r], 0, partW, wOff + (k0 + r) * f, f);
+      }
+    }
+    if (dx != null) {
+      inputGradient(rowStrips, dx, n);
+    }
+  }
+
+  /**
+   * Image {@code gradOut[off ..]} masked by {@code y} (if not null) into {@link #gRows}, and
+   * transposed into {@link #dRows} a block of positions at a time.
+   */
+  private void maskRows(double[] gradOut, double[] y, int off) {
+    int m = g.outPlane();
+    int f = filters;
+    for (int p0 = 0; p0 < m; p0 += TRANSPOSE_BLOCK) {
+      int p1 = Math.min(m, p0 + TRANSPOSE_BLOCK);
+      for (int p = p0; p < p1; p++) {
+        double[] row = gRows[p];
+        int src = off + p * f;
+        if (y == null) {
+          System.arraycopy(gradOut, src, row, 0, f);
+          continue;
+        }
+        for (int o = 0; o < f; o++) {
+          // without a branch: random signs would mispredict half of the time
+          long keep = y[src + o] > 0 ? -1L : 0L;
+          row[o] = Double.longBitsToDouble(Double.doubleToRawLongBits(gradOut[src + o]) & keep);
+        }
+      }
+      for (int o = 0; o < f; o++) {
+        double[] dst = dRows[o];
+        for (int p = p0; p < p1; p++) {
+          dst[p] = gRows[p][o];
+        }
+      }
+    }
+  }
+
+  /** The bias gradient of {@link #gRows} into {@code db[bOff ..]}, as biasGradient adds it. */
+  private void biasGradient(boolean accumulate, double[] db, int bOff) {
+    int m = g.outPlane();
+    int f = filters;
+    if (!accumulate) {
+      Arrays.fill(db, bOff, bOff + f, 0.0);
+    }
+    int p = 0;
+    for (; p + 4 <= m; p += 4) {
+      double[] r0 = gRows[p];
+      double[] r1 = gRows[p + 1];
+      double[] r2 = gRows[p + 2];
+      double[] r3 = gRows[p + 3];
+      for (int o = 0; o < f; o++) {
+        db[bOff + o] += (r0[o] + r1[o]) + (r2[o] + r3[o]);
+      }
+    }
+    for (; p < m; p++) {
+      double[] r0 = gRows[p];
+      for (int o = 0; o < f; o++) {
+        db[bOff + o] += r0[o];
+      }
+    }
+  }
+
+  /** Row {@code kk} of {@code col^T} into row {@code r} of the packed strip {@link #colStrip}. */
+  private void packColumn(int kk, int r) {
+    int c = g.channels();
+    int kw = g.kernelW();
+    int outW = g.outW();
+    int ab = kk / c;
+    int src = (kk % c) * plane + (ab / kw) * g.dilationH() * wp + (ab % kw) * g.dilationW();
+    int dst = r;
+    for (int i = 0; i < g.outH(); i++) {
+      int from = src + i * wp;
+      for (int j = 0; j < outW; j++) {
+        colStrip[dst] = xp[from + j];
+        dst += Gemm.MR;
+      }
+    }
   }
 
   /** The input gradient of one image from {@link #dxp}: zero where no window reaches. */
