@@ -41,7 +41,8 @@ import java.util.Arrays;
  * <h2>Contract</h2>
  * Arrays are not checked against the geometry (the layers check shapes). Output arrays are
  * overwritten (not accumulated into). Each call allocates its own workspaces (a few hundred KiB
- * per thread, plus one partial kernel gradient per group in {@link #backward}).
+ * per thread, plus one partial kernel gradient per group in {@link #backward}), except that the
+ * workspaces of the stride-1 path ({@link ConvPlanar}) are kept and reused between calls.
  *
  * <p>Thread safety: stateless; concurrent calls are safe when they do not share output arrays.
  */
@@ -82,10 +83,11 @@ public final class Conv2dKernels {
       long work = Math.max(1L, (long) g.outPlane() * g.patchSize() * filters);
       int block = (int) Math.max(BLOCK_WORK / work, ceilDiv(batch, BLOCKS_PER_THREAD * threads()));
       Parallel.forBlocks(batch, Math.max(1, Math.min(batch, block)), (from, to) -> {
-        ConvPlanar planar = new ConvPlanar(g, filters, channelsFirst, strips);
+        ConvPlanar planar = ConvPlanar.take(g, filters, channelsFirst);
         for (int n = from; n < to; n++) {
-          planar.forward(x, bias, relu, out, n);
+          planar.forward(x, strips, bias, relu, out, n);
         }
+        ConvPlanar.give(planar);
       });
       return;
     }
@@ -202,7 +204,7 @@ public final class Conv2dKernels {
     double[][] rowStrips = planar ? ConvPlanar.packRowStrips(w, g.patchSize(), filters) : null;
     // groups are computed alike in any block of groups: a few blocks per thread
     Parallel.forBlocks(groups, ceilDiv(groups, BLOCKS_PER_THREAD * threads()), (from, to) -> {
-      ConvPlanar plan = planar ? new ConvPlanar(g, filters, channelsFirst, null) : null;
+      ConvPlanar plan = planar ? ConvPlanar.take(g, filters, channelsFirst) : null;
       double[] col = planar ? null : new double[piece * g.columnSize()];
       boolean masks = y != null && !(planar && !channelsFirst);
       double[] masked = masks ? new double[piece * g.outPlane() * filters] : null;
@@ -230,6 +232,9 @@ public final class Conv2dKernels {
               Math.min(n1, s + piece), s > n0, partW, grp * kf,
               partB, grp * filters, col, masked);
         }
+      }
+      if (plan != null) {
+        ConvPlanar.give(plan);
       }
     });
     sumParts(partW, groups, kf, dw);

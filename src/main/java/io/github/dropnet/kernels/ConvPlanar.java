@@ -1,6 +1,7 @@
 package io.github.dropnet.kernels;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The forward convolution for stride 1, computed along the positions of zero-padded planes:
@@ -18,7 +19,8 @@ import java.util.Arrays;
  * entry in patch order, padding included: the same operations as the im2col path of
  * {@link Conv2dKernels}, so the results are identical.
  *
- * <p>One instance holds the workspaces of one thread for one call; it is not shared.
+ * <p>One instance holds the workspaces of one thread; it is not shared while in use, and is
+ * handed on to later calls ({@link #take}, {@link #give}).
  */
 final class ConvPlanar {
   /** Doubles of {@code col^T} rows per band of output rows (about 512 KiB). */
@@ -37,12 +39,10 @@ final class ConvPlanar {
   private final int bandRows;
   /** The padded input planes of one image, C of {@code hp * wp}, then spare zeros. */
   private final double[] xp;
-  /** The rows of {@code col^T} for one band. */
-  private final double[][] cols;
+  /** The rows of {@code col^T} for one band (forward only, made on first use). */
+  private double[][] cols;
   /** The rows of {@code out^T} for one band, rounded up to whole strips of {@link Gemm#MR}. */
-  private final double[][] acc;
-  /** {@code w^T} in strips of {@link Gemm#MR} filters, packed as {@link Gemm#kernel} reads it. */
-  private final double[][] strips;
+  private double[][] acc;
 
   /**
    * Whether the planar path suits this geometry: stride 1 and bands long enough to vectorise.
@@ -64,12 +64,38 @@ final class ConvPlanar {
   }
 
   /**
-   * Workspaces for one thread.
-   *
-   * @param strips {@link #packStrips} of the kernel, shared read-only between threads; null
-   *     when only {@link #backward} will run
+   * Free workspaces, kept between calls: their buffers are large enough (hundreds of KiB) that
+   * zeroing fresh ones for every block of images would cost more than a fair share of the
+   * convolution itself.
    */
-  ConvPlanar(ConvGeometry g, int filters, boolean channelsFirst, double[][] strips) {
+  private static final AtomicReferenceArray<ConvPlanar> FREE =
+      new AtomicReferenceArray<>(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+
+  /**
+   * Workspaces for one thread: a free one made for the same geometry, filters and layout, or a
+   * new one. Hand it back with {@link #give} when the thread is done with it.
+   */
+  static ConvPlanar take(ConvGeometry g, int filters, boolean channelsFirst) {
+    for (int i = 0; i < FREE.length(); i++) {
+      ConvPlanar p = FREE.get(i);
+      if (p != null && p.filters == filters && p.channelsFirst == channelsFirst
+          && p.g.equals(g) && FREE.compareAndSet(i, p, null)) {
+        return p;
+      }
+    }
+    return new ConvPlanar(g, filters, channelsFirst);
+  }
+
+  /** Keeps {@code p} for a later {@link #take}, unless enough are kept already. */
+  static void give(ConvPlanar p) {
+    for (int i = 0; i < FREE.length(); i++) {
+      if (FREE.get(i) == null && FREE.compareAndSet(i, null, p)) {
+        return;
+      }
+    }
+  }
+
+  private ConvPlanar(ConvGeometry g, int filters, boolean channelsFirst) {
     this.g = g;
     this.filters = filters;
     this.channelsFirst = channelsFirst;
@@ -78,10 +104,6 @@ final class ConvPlanar {
     this.plane = hp * wp;
     this.bandRows = bandRows(g, wp);
     this.xp = new double[g.channels() * plane + (g.kernelW() - 1) * g.dilationW()];
-    int band = bandRows * wp;
-    this.cols = strips == null ? null : new double[g.patchSize()][band];
-    this.acc = strips == null ? null : new double[strips.length * Gemm.MR][band];
-    this.strips = strips;
   }
 
   /**
@@ -120,8 +142,17 @@ final class ConvPlanar {
     return strips;
   }
 
-  /** Image {@code n} of {@code x} into {@code out}, with the bias and (if asked) the rectifier. */
-  void forward(double[] x, double[] bias, boolean relu, double[] out, int n) {
+  /**
+   * Image {@code n} of {@code x} into {@code out}, with the bias and (if asked) the rectifier.
+   *
+   * @param strips {@link #packStrips} of the kernel, shared read-only between threads
+   */
+  void forward(double[] x, double[][] strips, double[] bias, boolean relu, double[] out, int n) {
+    if (cols == null) {
+      int band = bandRows * wp;
+      cols = new double[g.patchSize()][band];
+      acc = new double[strips.length * Gemm.MR][band];
+    }
     pad(x, n * g.channels() * g.inPlane());
     int kh = g.kernelH();
     int kw = g.kernelW();
