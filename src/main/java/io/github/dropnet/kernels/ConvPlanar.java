@@ -205,6 +205,8 @@ final class ConvPlanar {
   private double[] colStrip;
   /** Channels last: the kernel gradient of one strip of patch entries, {@link Gemm#MR} rows. */
   private double[][] accW;
+  /** Channels last: the bias gradient being summed. */
+  private double[] biasSum;
 
   /**
    * Channels first: the kernel gradient and the input gradient of image {@code n}: {@code partW}
@@ -330,14 +332,22 @@ final class ConvPlanar {
       gRows = new double[m][f];
       colStrip = new double[m * Gemm.MR];
       accW = new double[Gemm.MR][f];
+      biasSum = new double[f];
       dRows = new double[f][m];
       dcols = new double[rowStrips.length * Gemm.MR][m];
       dxp = new double[g.channels() * plane + (g.kernelW() - 1) * g.dilationW()];
     }
     pad(x, n * g.channels() * g.inPlane());
-    maskRows(gradOut, y, n * m * f);
     if (partB != null) {
-      biasGradient(accumulate, partB, bOff);
+      if (accumulate) {
+        System.arraycopy(partB, bOff, biasSum, 0, f);
+      } else {
+        Arrays.fill(biasSum, 0.0);
+      }
+    }
+    maskRows(gradOut, y, n * m * f, partB != null);
+    if (partB != null) {
+      System.arraycopy(biasSum, 0, partB, bOff, f);
     }
     for (int s = 0; s < rowStrips.length; s++) {
       int k0 = s * Gemm.MR;
@@ -350,7 +360,13 @@ final class ConvPlanar {
           Arrays.fill(accW[r], 0.0);
         }
       }
-      Gemm.kernel(colStrip, gRows, m, f, accW[0], accW[1], accW[2], accW[3]);
+      if (live == 1) {
+        Gemm.kernel1(colStrip, gRows, m, f, accW[0]);
+      } else if (live == 2) {
+        Gemm.kernel2(colStrip, gRows, m, f, accW[0], accW[1]);
+      } else {
+        Gemm.kernel(colStrip, gRows, m, f, accW[0], accW[1], accW[2], accW[3]);
+      }
       for (int r = 0; r < live; r++) {
         System.arraycopy(accW[r], 0, partW, wOff + (k0 + r) * f, f);
       }
@@ -362,9 +378,10 @@ final class ConvPlanar {
 
   /**
    * Image {@code gradOut[off ..]} masked by {@code y} (if not null) into {@link #gRows}, and
-   * transposed into {@link #dRows} a block of positions at a time.
+   * transposed into {@link #dRows} a block of positions at a time; with {@code bias}, each block
+   * is also added to {@link #biasSum} while it is in the cache.
    */
-  private void maskRows(double[] gradOut, double[] y, int off) {
+  private void maskRows(double[] gradOut, double[] y, int off, boolean bias) {
     int m = g.outPlane();
     int f = filters;
     for (int p0 = 0; p0 < m; p0 += TRANSPOSE_BLOCK) {
@@ -388,30 +405,33 @@ final class ConvPlanar {
           dst[p] = gRows[p][o];
         }
       }
+      if (bias) {
+        biasGradient(p0, p1);
+      }
     }
   }
 
-  /** The bias gradient of {@link #gRows} into {@code db[bOff ..]}, as biasGradient adds it. */
-  private void biasGradient(boolean accumulate, double[] db, int bOff) {
-    int m = g.outPlane();
-    int f = filters;
-    if (!accumulate) {
-      Arrays.fill(db, bOff, bOff + f, 0.0);
-    }
-    int p = 0;
-    for (; p + 4 <= m; p += 4) {
+  /**
+   * Positions {@code [p0, p1)} of {@link #gRows} added to {@link #biasSum} as
+   * {@link Conv2dKernels#biasGradient} adds them: four at a time, {@code (p0 + p1) + (p2 + p3)},
+   * then one at a time at the end of the image ({@code p0} is a multiple of four).
+   */
+  private void biasGradient(int p0, int p1) {
+    double[] db = biasSum;
+    int p = p0;
+    for (; p + 4 <= p1; p += 4) {
       double[] r0 = gRows[p];
       double[] r1 = gRows[p + 1];
       double[] r2 = gRows[p + 2];
       double[] r3 = gRows[p + 3];
-      for (int o = 0; o < f; o++) {
-        db[bOff + o] += (r0[o] + r1[o]) + (r2[o] + r3[o]);
+      for (int o = 0; o < db.length; o++) {
+        db[o] += (r0[o] + r1[o]) + (r2[o] + r3[o]);
       }
     }
-    for (; p < m; p++) {
+    for (; p < p1; p++) {
       double[] r0 = gRows[p];
-      for (int o = 0; o < f; o++) {
-        db[bOff + o] += r0[o];
+      for (int o = 0; o < db.length; o++) {
+        db[o] += r0[o];
       }
     }
   }
