@@ -78,11 +78,7 @@ public final class Conv2dKernels {
     int batch = g.batch();
     if (ConvPlanar.applies(g)) {
       double[][] strips = ConvPlanar.packStrips(w, g.patchSize(), filters);
-      // each image is computed alike in any block, so the blocks may follow the thread count:
-      // a few per thread, for balance without a workspace per image
-      long work = Math.max(1L, (long) g.outPlane() * g.patchSize() * filters);
-      int block = (int) Math.max(BLOCK_WORK / work, ceilDiv(batch, BLOCKS_PER_THREAD * threads()));
-      Parallel.forBlocks(batch, Math.max(1, Math.min(batch, block)), (from, to) -> {
+      Parallel.forBlocks(batch, planarBlock(g, filters), (from, to) -> {
         ConvPlanar planar = ConvPlanar.take(g, filters, channelsFirst);
         for (int n = from; n < to; n++) {
           planar.forward(x, strips, bias, relu, out, n);
@@ -92,6 +88,42 @@ public final class Conv2dKernels {
       return;
     }
     forwardIm2col(x, w, bias, g, filters, channelsFirst, relu, out);
+  }
+
+  /**
+   * {@link #forward} into a new array, which it returns. The JVM zeroes a new array before
+   * handing it out, one thread alone, which for an output of many MiB takes as long as a fair
+   * share of the convolution; given a {@code stage}, the other threads meanwhile compute images
+   * into it, to be copied over (see {@link ConvStaged}). The results are those of
+   * {@link #forward}, whoever computes what.
+   *
+   * @param stage null, or a scratch array of at least the output's size (its contents on
+   *     return are unspecified): used only on the stride-1 path and with more than one thread
+   * @return the output, (N, OH, OW, F) or (N, F, OH, OW), a new array
+   */
+  public static double[] forwardFresh(
+      double[] x, double[] w, double[] bias, ConvGeometry g, int filters,
+      boolean channelsFirst, boolean relu, double[] stage) {
+    int size = Math.multiplyExact(g.batch(), Math.multiplyExact(g.outPlane(), filters));
+    if (stage == null || stage.length < size || threads() < 2 || !ConvPlanar.applies(g)) {
+      double[] out = new double[size];
+      forward(x, w, bias, g, filters, channelsFirst, relu, out);
+      return out;
+    }
+    return ConvStaged.forward(x, ConvPlanar.packStrips(w, g.patchSize(), filters), bias, g,
+        filters, channelsFirst, relu, stage, () -> new double[size], planarBlock(g, filters));
+  }
+
+  /**
+   * Images per block of the stride-1 forward. Each image is computed alike in any block, so
+   * the blocks may follow the thread count: a few per thread, for balance without a workspace
+   * per image.
+   */
+  static int planarBlock(ConvGeometry g, int filters) {
+    int batch = g.batch();
+    long work = Math.max(1L, (long) g.outPlane() * g.patchSize() * filters);
+    int block = (int) Math.max(BLOCK_WORK / work, ceilDiv(batch, BLOCKS_PER_THREAD * threads()));
+    return Math.max(1, Math.min(batch, block));
   }
 
   /** {@link #forward} through im2col and {@link Gemm}, whatever the geometry. */
