@@ -25,7 +25,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
 final class ConvPlanar {
   /** Doubles of {@code col^T} rows per band of output rows (about 512 KiB). */
   private static final int BAND_DOUBLES = 1 << 16;
-  /** Positions per block of the transposition of a channels-last gradient. */
+  /**
+   * Positions per block of the masking and transposition of a channels-last gradient; a
+   * multiple of four, as the bias gradient adds positions four at a time.
+   */
   private static final int TRANSPOSE_BLOCK = 64;
   /** Bands shorter than this many positions vectorise poorly: use im2col and Gemm instead. */
   private static final int MIN_BAND = 64;
@@ -209,10 +212,10 @@ final class ConvPlanar {
   private double[] biasSum;
 
   /**
-   * Channels first: the kernel gradient and the input gradient of image {@code n}: {@code partW}
-   * (K, F) at
-   * {@code wOff} gets {@code col_n^T d_n} (added when {@code accumulate}, else written), and
-   * image {@code n} of {@code dx} (if not null) is overwritten with {@code conv^T(d_n, w)}.
+   * Channels first: the kernel gradient and the input gradient of image {@code n}:
+   * {@code partW} (K, F) at {@code wOff} gets {@code col_n^T d_n} (added when {@code accumulate},
+   * else written), and image {@code n} of {@code dx} (if not null) is overwritten with
+   * {@code conv^T(d_n, w)}.
    * The operations are those of the im2col path of {@link Conv2dKernels}, in the same order.
    *
    * @param d the gradient before the activation, the image at {@code dOff}, (N, F, OH, OW)
@@ -345,7 +348,7 @@ final class ConvPlanar {
         Arrays.fill(biasSum, 0.0);
       }
     }
-    maskRows(gradOut, y, n * m * f, partB != null);
+    maskRows(gradOut, y, n * m * f, partB != null, dx != null);
     if (partB != null) {
       System.arraycopy(biasSum, 0, partB, bOff, f);
     }
@@ -377,11 +380,12 @@ final class ConvPlanar {
   }
 
   /**
-   * Image {@code gradOut[off ..]} masked by {@code y} (if not null) into {@link #gRows}, and
-   * transposed into {@link #dRows} a block of positions at a time; with {@code bias}, each block
-   * is also added to {@link #biasSum} while it is in the cache.
+   * Image {@code gradOut[off ..]} masked by {@code y} (if not null) into {@link #gRows}, a
+   * block of positions at a time; each block, while it is in the cache, is then added to
+   * {@link #biasSum} (with {@code bias}) and transposed into {@link #dRows} (with
+   * {@code transpose}).
    */
-  private void maskRows(double[] gradOut, double[] y, int off, boolean bias) {
+  private void maskRows(double[] gradOut, double[] y, int off, boolean bias, boolean transpose) {
     int m = g.outPlane();
     int f = filters;
     for (int p0 = 0; p0 < m; p0 += TRANSPOSE_BLOCK) {
@@ -399,7 +403,7 @@ final class ConvPlanar {
           row[o] = Double.longBitsToDouble(Double.doubleToRawLongBits(gradOut[src + o]) & keep);
         }
       }
-      for (int o = 0; o < f; o++) {
+      for (int o = 0; transpose && o < f; o++) {
         double[] dst = dRows[o];
         for (int p = p0; p < p1; p++) {
           dst[p] = gRows[p][o];
