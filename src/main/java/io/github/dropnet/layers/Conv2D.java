@@ -75,7 +75,9 @@ import java.util.random.RandomGenerator;
  * Inference ({@code forward(x, false)}) on a built layer may run from many threads at once: each
  * call allocates its own output and workspace and only reads the weights. Training (forward,
  * backward, weight updates) is confined to one thread; {@link #backward} uses the last forward,
- * whose input and output it keeps by reference, so neither may be modified in between.
+ * whose input and output it keeps by reference, so neither may be modified in between. With
+ * more than one library thread, training forwards also keep a scratch array of the output's size
+ * (up to 32 MiB) in the layer, reused from call to call.
  */
 public final class Conv2D implements Layer {
   private static final String NAME = "Conv2D";
