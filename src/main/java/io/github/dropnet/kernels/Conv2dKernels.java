@@ -41,7 +41,8 @@ import java.util.Arrays;
  * <h2>Contract</h2>
  * Arrays are not checked against the geometry (the layers check shapes). Output arrays are
  * overwritten (not accumulated into). Each call allocates its own workspaces (a few hundred KiB
- * per thread, plus one partial kernel gradient per group in {@link #backward}).
+ * per thread, plus one partial kernel gradient per group in {@link #backward}), except that the
+ * workspaces of the stride-1 path ({@link ConvPlanar}) are kept and reused between calls.
  *
  * <p>Thread safety: stateless; concurrent calls are safe when they do not share output arrays.
  */
@@ -77,19 +78,52 @@ public final class Conv2dKernels {
     int batch = g.batch();
     if (ConvPlanar.applies(g)) {
       double[][] strips = ConvPlanar.packStrips(w, g.patchSize(), filters);
-      // each image is computed alike in any block, so the blocks may follow the thread count:
-      // a few per thread, for balance without a workspace per image
-      long work = Math.max(1L, (long) g.outPlane() * g.patchSize() * filters);
-      int block = (int) Math.max(BLOCK_WORK / work, ceilDiv(batch, BLOCKS_PER_THREAD * threads()));
-      Parallel.forBlocks(batch, Math.max(1, Math.min(batch, block)), (from, to) -> {
-        ConvPlanar planar = new ConvPlanar(g, filters, channelsFirst, strips);
+      Parallel.forBlocks(batch, planarBlock(g, filters), (from, to) -> {
+        ConvPlanar planar = ConvPlanar.take(g, filters, channelsFirst);
         for (int n = from; n < to; n++) {
-          planar.forward(x, bias, relu, out, n);
+          planar.forward(x, strips, bias, relu, out, n);
         }
+        ConvPlanar.give(planar);
       });
       return;
     }
     forwardIm2col(x, w, bias, g, filters, channelsFirst, relu, out);
+  }
+
+  /**
+   * {@link #forward} into a new array, which it returns. The JVM zeroes a new array before
+   * handing it out, one thread alone, which for an output of many MiB takes as long as a fair
+   * share of the convolution; given a {@code stage}, the other threads meanwhile compute images
+   * into it, to be copied over (see {@link ConvStaged}). The results are those of
+   * {@link #forward}, whoever computes what.
+   *
+   * @param stage null, or a scratch array of at least the output's size (its contents on
+   *     return are unspecified): used only on the stride-1 path and with more than one thread
+   * @return the output, (N, OH, OW, F) or (N, F, OH, OW), a new array
+   */
+  public static double[] forwardFresh(
+      double[] x, double[] w, double[] bias, ConvGeometry g, int filters,
+      boolean channelsFirst, boolean relu, double[] stage) {
+    int size = Math.multiplyExact(g.batch(), Math.multiplyExact(g.outPlane(), filters));
+    if (stage == null || stage.length < size || threads() < 2 || !ConvPlanar.applies(g)) {
+      double[] out = new double[size];
+      forward(x, w, bias, g, filters, channelsFirst, relu, out);
+      return out;
+    }
+    return ConvStaged.forward(x, ConvPlanar.packStrips(w, g.patchSize(), filters), bias, g,
+        filters, channelsFirst, relu, stage, () -> new double[size], planarBlock(g, filters));
+  }
+
+  /**
+   * Images per block of the stride-1 forward. Each image is computed alike in any block, so
+   * the blocks may follow the thread count: a few per thread, for balance without a workspace
+   * per image.
+   */
+  static int planarBlock(ConvGeometry g, int filters) {
+    int batch = g.batch();
+    long work = Math.max(1L, (long) g.outPlane() * g.patchSize() * filters);
+    int block = (int) Math.max(BLOCK_WORK / work, ceilDiv(batch, BLOCKS_PER_THREAD * threads()));
+    return Math.max(1, Math.min(batch, block));
   }
 
   /** {@link #forward} through im2col and {@link Gemm}, whatever the geometry. */
@@ -202,13 +236,19 @@ public final class Conv2dKernels {
     double[][] rowStrips = planar ? ConvPlanar.packRowStrips(w, g.patchSize(), filters) : null;
     // groups are computed alike in any block of groups: a few blocks per thread
     Parallel.forBlocks(groups, ceilDiv(groups, BLOCKS_PER_THREAD * threads()), (from, to) -> {
-      ConvPlanar plan = planar ? new ConvPlanar(g, filters, channelsFirst, null) : null;
+      ConvPlanar plan = planar ? ConvPlanar.take(g, filters, channelsFirst) : null;
       double[] col = planar ? null : new double[piece * g.columnSize()];
-      double[] masked = y == null ? null : new double[piece * g.outPlane() * filters];
+      boolean masks = y != null && !(planar && !channelsFirst);
+      double[] masked = masks ? new double[piece * g.outPlane() * filters] : null;
       for (int grp = from; grp < to; grp++) {
         int n0 = grp * per;
         int n1 = Math.min(batch, n0 + per);
         for (int s = n0; s < n1; s += piece) {
+          if (plan != null && !channelsFirst) {
+            plan.backwardLast(x, gradOut, y, s, rowStrips, s > n0, partW, grp * kf, partB,
+                grp * filters, dx);
+            continue;
+          }
           if (plan != null) {
             int outImage = g.outPlane() * filters;
             double[] d = mask(gradOut, y, s * outImage, outImage, masked);
@@ -224,6 +264,9 @@ public final class Conv2dKernels {
               Math.min(n1, s + piece), s > n0, partW, grp * kf,
               partB, grp * filters, col, masked);
         }
+      }
+      if (plan != null) {
+        ConvPlanar.give(plan);
       }
     });
     sumParts(partW, groups, kf, dw);

@@ -1,6 +1,7 @@
 package io.github.dropnet.kernels;
 
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The forward convolution for stride 1, computed along the positions of zero-padded planes:
@@ -18,12 +19,16 @@ import java.util.Arrays;
  * entry in patch order, padding included: the same operations as the im2col path of
  * {@link Conv2dKernels}, so the results are identical.
  *
- * <p>One instance holds the workspaces of one thread for one call; it is not shared.
+ * <p>One instance holds the workspaces of one thread; it is not shared while in use, and is
+ * handed on to later calls ({@link #take}, {@link #give}).
  */
 final class ConvPlanar {
   /** Doubles of {@code col^T} rows per band of output rows (about 512 KiB). */
   private static final int BAND_DOUBLES = 1 << 16;
-  /** Positions per block of the transposition of a channels-last gradient. */
+  /**
+   * Positions per block of the masking and transposition of a channels-last gradient; a
+   * multiple of four, as the bias gradient adds positions four at a time.
+   */
   private static final int TRANSPOSE_BLOCK = 64;
   /** Bands shorter than this many positions vectorise poorly: use im2col and Gemm instead. */
   private static final int MIN_BAND = 64;
@@ -37,12 +42,10 @@ final class ConvPlanar {
   private final int bandRows;
   /** The padded input planes of one image, C of {@code hp * wp}, then spare zeros. */
   private final double[] xp;
-  /** The rows of {@code col^T} for one band. */
-  private final double[][] cols;
+  /** The rows of {@code col^T} for one band (forward only, made on first use). */
+  private double[][] cols;
   /** The rows of {@code out^T} for one band, rounded up to whole strips of {@link Gemm#MR}. */
-  private final double[][] acc;
-  /** {@code w^T} in strips of {@link Gemm#MR} filters, packed as {@link Gemm#kernel} reads it. */
-  private final double[][] strips;
+  private double[][] acc;
 
   /**
    * Whether the planar path suits this geometry: stride 1 and bands long enough to vectorise.
@@ -64,12 +67,38 @@ final class ConvPlanar {
   }
 
   /**
-   * Workspaces for one thread.
-   *
-   * @param strips {@link #packStrips} of the kernel, shared read-only between threads; null
-   *     when only {@link #backward} will run
+   * Free workspaces, kept between calls: their buffers are large enough (hundreds of KiB) that
+   * zeroing fresh ones for every block of images would cost more than a fair share of the
+   * convolution itself.
    */
-  ConvPlanar(ConvGeometry g, int filters, boolean channelsFirst, double[][] strips) {
+  private static final AtomicReferenceArray<ConvPlanar> FREE =
+      new AtomicReferenceArray<>(Math.max(4, 2 * Runtime.getRuntime().availableProcessors()));
+
+  /**
+   * Workspaces for one thread: a free one made for the same geometry, filters and layout, or a
+   * new one. Hand it back with {@link #give} when the thread is done with it.
+   */
+  static ConvPlanar take(ConvGeometry g, int filters, boolean channelsFirst) {
+    for (int i = 0; i < FREE.length(); i++) {
+      ConvPlanar p = FREE.get(i);
+      if (p != null && p.filters == filters && p.channelsFirst == channelsFirst
+          && p.g.equals(g) && FREE.compareAndSet(i, p, null)) {
+        return p;
+      }
+    }
+    return new ConvPlanar(g, filters, channelsFirst);
+  }
+
+  /** Keeps {@code p} for a later {@link #take}, unless enough are kept already. */
+  static void give(ConvPlanar p) {
+    for (int i = 0; i < FREE.length(); i++) {
+      if (FREE.get(i) == null && FREE.compareAndSet(i, null, p)) {
+        return;
+      }
+    }
+  }
+
+  private ConvPlanar(ConvGeometry g, int filters, boolean channelsFirst) {
     this.g = g;
     this.filters = filters;
     this.channelsFirst = channelsFirst;
@@ -78,10 +107,6 @@ final class ConvPlanar {
     this.plane = hp * wp;
     this.bandRows = bandRows(g, wp);
     this.xp = new double[g.channels() * plane + (g.kernelW() - 1) * g.dilationW()];
-    int band = bandRows * wp;
-    this.cols = strips == null ? null : new double[g.patchSize()][band];
-    this.acc = strips == null ? null : new double[strips.length * Gemm.MR][band];
-    this.strips = strips;
   }
 
   /**
@@ -120,8 +145,17 @@ final class ConvPlanar {
     return strips;
   }
 
-  /** Image {@code n} of {@code x} into {@code out}, with the bias and (if asked) the rectifier. */
-  void forward(double[] x, double[] bias, boolean relu, double[] out, int n) {
+  /**
+   * Image {@code n} of {@code x} into {@code out}, with the bias and (if asked) the rectifier.
+   *
+   * @param strips {@link #packStrips} of the kernel, shared read-only between threads
+   */
+  void forward(double[] x, double[][] strips, double[] bias, boolean relu, double[] out, int n) {
+    if (cols == null) {
+      int band = bandRows * wp;
+      cols = new double[g.patchSize()][band];
+      acc = new double[strips.length * Gemm.MR][band];
+    }
     pad(x, n * g.channels() * g.inPlane());
     int kh = g.kernelH();
     int kw = g.kernelW();
@@ -168,14 +202,23 @@ final class ConvPlanar {
   private double[][] dcols;
   /** The input gradient on the padded planes. */
   private double[] dxp;
+  /** Channels last: the gradient as M rows of F, the rows a {@link Gemm#kernel} reads. */
+  private double[][] gRows;
+  /** Channels last: {@code col^T} for one strip of {@link Gemm#MR} patch entries, packed. */
+  private double[] colStrip;
+  /** Channels last: the kernel gradient of one strip of patch entries, {@link Gemm#MR} rows. */
+  private double[][] accW;
+  /** Channels last: the bias gradient being summed. */
+  private double[] biasSum;
 
   /**
-   * The kernel gradient and the input gradient of image {@code n}: {@code partW} (K, F) at
-   * {@code wOff} gets {@code col_n^T d_n} (added when {@code accumulate}, else written), and
-   * image {@code n} of {@code dx} (if not null) is overwritten with {@code conv^T(d_n, w)}.
+   * Channels first: the kernel gradient and the input gradient of image {@code n}:
+   * {@code partW} (K, F) at {@code wOff} gets {@code col_n^T d_n} (added when {@code accumulate},
+   * else written), and image {@code n} of {@code dx} (if not null) is overwritten with
+   * {@code conv^T(d_n, w)}.
    * The operations are those of the im2col path of {@link Conv2dKernels}, in the same order.
    *
-   * @param d the gradient before the activation, the image at {@code dOff}, output layout
+   * @param d the gradient before the activation, the image at {@code dOff}, (N, F, OH, OW)
    * @param rowStrips {@link #packRowStrips} of the kernel
    */
   void backward(double[] x, double[] d, int dOff, int n, double[][] rowStrips,
@@ -207,34 +250,29 @@ final class ConvPlanar {
         }
       }
     }
-    if (channelsFirst) {
-      Gemm.gemm(false, true, k, filters, m, colsFlat, 0, m, d, dOff, m, partW, wOff, filters,
-          accumulate);
-    } else {
-      Gemm.gemm(false, false, k, filters, m, colsFlat, 0, m, d, dOff, filters, partW, wOff,
-          filters, accumulate);
-    }
+    Gemm.gemm(false, true, k, filters, m, colsFlat, 0, m, d, dOff, m, partW, wOff, filters,
+        accumulate);
     if (dx == null) {
       return;
     }
-    // dcol^T (K, M) = w (K, F) d^T (F, M), along the positions
-    if (channelsFirst) {
-      for (int o = 0; o < filters; o++) {
-        System.arraycopy(d, dOff + o * m, dRows[o], 0, m);
-      }
-    } else {
-      // transposed a block of positions at a time, so that the block stays in the L1 cache
-      for (int p0 = 0; p0 < m; p0 += TRANSPOSE_BLOCK) {
-        int p1 = Math.min(m, p0 + TRANSPOSE_BLOCK);
-        for (int o = 0; o < filters; o++) {
-          double[] row = dRows[o];
-          int src = dOff + o;
-          for (int p = p0; p < p1; p++) {
-            row[p] = d[src + p * filters];
-          }
-        }
-      }
+    for (int o = 0; o < filters; o++) {
+      System.arraycopy(d, dOff + o * m, dRows[o], 0, m);
     }
+    inputGradient(rowStrips, dx, n);
+  }
+
+  /**
+   * Image {@code n} of {@code dx} from the gradient in {@link #dRows}: {@code dcol^T (K, M) =
+   * w (K, F) d^T (F, M)} along the positions, then col2im.
+   */
+  private void inputGradient(double[][] rowStrips, double[] dx, int n) {
+    int k = g.patchSize();
+    int m = g.outPlane();
+    int outH = g.outH();
+    int outW = g.outW();
+    int c = g.channels();
+    int kw = g.kernelW();
+    int kk;
     for (int s = 0; s < rowStrips.length; s++) {
       int r = s * Gemm.MR;
       int live = Math.min(Gemm.MR, k - r);
@@ -269,6 +307,154 @@ final class ConvPlanar {
       }
     }
     unpad(dx, n * c * g.inPlane());
+  }
+
+  /**
+   * {@link #backward} for channels last, reading the gradient straight from the output layout:
+   * one pass over image {@code n} of {@code gradOut} (and {@code y}) masks it, adds its share
+   * of the bias gradient and lays it out both as rows of filters (for the kernel gradient) and
+   * as rows of positions (for the input gradient).
+   *
+   * <p>The operations are those of the im2col path of {@link Conv2dKernels}, in the same order:
+   * the masked gradient, the bias gradient of {@link Conv2dKernels#biasGradient} (positions four
+   * at a time), the kernel gradient one {@link Math#fma} per position in order, and the input
+   * gradient as {@link #backward}.
+   *
+   * @param gradOut the gradient with respect to the output, (N, OH, OW, F)
+   * @param y the output of a forward with the rectifier fused, to mask {@code gradOut} with; or
+   *     null
+   * @param partB the bias gradient at {@code bOff} (added to when {@code accumulate}, else
+   *     written), or null to skip it
+   */
+  void backwardLast(double[] x, double[] gradOut, double[] y, int n, double[][] rowStrips,
+      boolean accumulate, double[] partW, int wOff, double[] partB, int bOff, double[] dx) {
+    int k = g.patchSize();
+    int m = g.outPlane();
+    int f = filters;
+    if (gRows == null) {
+      gRows = new double[m][f];
+      colStrip = new double[m * Gemm.MR];
+      accW = new double[Gemm.MR][f];
+      biasSum = new double[f];
+      dRows = new double[f][m];
+      dcols = new double[rowStrips.length * Gemm.MR][m];
+      dxp = new double[g.channels() * plane + (g.kernelW() - 1) * g.dilationW()];
+    }
+    pad(x, n * g.channels() * g.inPlane());
+    if (partB != null) {
+      if (accumulate) {
+        System.arraycopy(partB, bOff, biasSum, 0, f);
+      } else {
+        Arrays.fill(biasSum, 0.0);
+      }
+    }
+    maskRows(gradOut, y, n * m * f, partB != null, dx != null);
+    if (partB != null) {
+      System.arraycopy(biasSum, 0, partB, bOff, f);
+    }
+    for (int s = 0; s < rowStrips.length; s++) {
+      int k0 = s * Gemm.MR;
+      int live = Math.min(Gemm.MR, k - k0);
+      for (int r = 0; r < live; r++) {
+        packColumn(k0 + r, r);
+        if (accumulate) {
+          System.arraycopy(partW, wOff + (k0 + r) * f, accW[r], 0, f);
+        } else {
+          Arrays.fill(accW[r], 0.0);
+        }
+      }
+      if (live == 1) {
+        Gemm.kernel1(colStrip, gRows, m, f, accW[0]);
+      } else if (live == 2) {
+        Gemm.kernel2(colStrip, gRows, m, f, accW[0], accW[1]);
+      } else {
+        Gemm.kernel(colStrip, gRows, m, f, accW[0], accW[1], accW[2], accW[3]);
+      }
+      for (int r = 0; r < live; r++) {
+        System.arraycopy(accW[r], 0, partW, wOff + (k0 + r) * f, f);
+      }
+    }
+    if (dx != null) {
+      inputGradient(rowStrips, dx, n);
+    }
+  }
+
+  /**
+   * Image {@code gradOut[off ..]} masked by {@code y} (if not null) into {@link #gRows}, a
+   * block of positions at a time; each block, while it is in the cache, is then added to
+   * {@link #biasSum} (with {@code bias}) and transposed into {@link #dRows} (with
+   * {@code transpose}).
+   */
+  private void maskRows(double[] gradOut, double[] y, int off, boolean bias, boolean transpose) {
+    int m = g.outPlane();
+    int f = filters;
+    for (int p0 = 0; p0 < m; p0 += TRANSPOSE_BLOCK) {
+      int p1 = Math.min(m, p0 + TRANSPOSE_BLOCK);
+      for (int p = p0; p < p1; p++) {
+        double[] row = gRows[p];
+        int src = off + p * f;
+        if (y == null) {
+          System.arraycopy(gradOut, src, row, 0, f);
+          continue;
+        }
+        for (int o = 0; o < f; o++) {
+          // without a branch: random signs would mispredict half of the time
+          long keep = y[src + o] > 0 ? -1L : 0L;
+          row[o] = Double.longBitsToDouble(Double.doubleToRawLongBits(gradOut[src + o]) & keep);
+        }
+      }
+      for (int o = 0; transpose && o < f; o++) {
+        double[] dst = dRows[o];
+        for (int p = p0; p < p1; p++) {
+          dst[p] = gRows[p][o];
+        }
+      }
+      if (bias) {
+        biasGradient(p0, p1);
+      }
+    }
+  }
+
+  /**
+   * Positions {@code [p0, p1)} of {@link #gRows} added to {@link #biasSum} as
+   * {@link Conv2dKernels#biasGradient} adds them: four at a time, {@code (p0 + p1) + (p2 + p3)},
+   * then one at a time at the end of the image ({@code p0} is a multiple of four).
+   */
+  private void biasGradient(int p0, int p1) {
+    double[] db = biasSum;
+    int p = p0;
+    for (; p + 4 <= p1; p += 4) {
+      double[] r0 = gRows[p];
+      double[] r1 = gRows[p + 1];
+      double[] r2 = gRows[p + 2];
+      double[] r3 = gRows[p + 3];
+      for (int o = 0; o < db.length; o++) {
+        db[o] += (r0[o] + r1[o]) + (r2[o] + r3[o]);
+      }
+    }
+    for (; p < p1; p++) {
+      double[] r0 = gRows[p];
+      for (int o = 0; o < db.length; o++) {
+        db[o] += r0[o];
+      }
+    }
+  }
+
+  /** Row {@code kk} of {@code col^T} into row {@code r} of the packed strip {@link #colStrip}. */
+  private void packColumn(int kk, int r) {
+    int c = g.channels();
+    int kw = g.kernelW();
+    int outW = g.outW();
+    int ab = kk / c;
+    int src = (kk % c) * plane + (ab / kw) * g.dilationH() * wp + (ab % kw) * g.dilationW();
+    int dst = r;
+    for (int i = 0; i < g.outH(); i++) {
+      int from = src + i * wp;
+      for (int j = 0; j < outW; j++) {
+        colStrip[dst] = xp[from + j];
+        dst += Gemm.MR;
+      }
+    }
   }
 
   /** The input gradient of one image from {@link #dxp}: zero where no window reaches. */

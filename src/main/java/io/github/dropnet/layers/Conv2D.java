@@ -1,5 +1,6 @@
 package io.github.dropnet.layers;
 
+import io.github.dropnet.Dropnet;
 import io.github.dropnet.Shapes;
 import io.github.dropnet.Tensor;
 import io.github.dropnet.kernels.Conv2dKernels;
@@ -74,7 +75,9 @@ import java.util.random.RandomGenerator;
  * Inference ({@code forward(x, false)}) on a built layer may run from many threads at once: each
  * call allocates its own output and workspace and only reads the weights. Training (forward,
  * backward, weight updates) is confined to one thread; {@link #backward} uses the last forward,
- * whose input and output it keeps by reference, so neither may be modified in between.
+ * whose input and output it keeps by reference, so neither may be modified in between. With
+ * more than one library thread, training forwards also keep a scratch array of the output's size
+ * (up to 32 MiB) in the layer, reused from call to call.
  */
 public final class Conv2D implements Layer {
   private static final String NAME = "Conv2D";
@@ -105,6 +108,16 @@ public final class Conv2D implements Layer {
   private Cache cache;
 
   private record Cache(Tensor input, double[] output, int[] outputShape, ConvGeometry geometry) {}
+
+  /** The largest output (in doubles, 32 MiB) that training forwards stage, see {@link #stage}. */
+  private static final int MAX_STAGE = 1 << 22;
+
+  /**
+   * Scratch of the output's size for training forwards with several threads: images computed
+   * while the JVM zeroes the new output array go here first ({@code Conv2dKernels.forwardFresh}).
+   * Never handed out; kept for the next training forward of the same size.
+   */
+  private double[] stage;
 
   /**
    * A convolution with {@code filters} output channels and a {@code kernelH x kernelW} kernel.
@@ -386,17 +399,32 @@ public final class Conv2D implements Layer {
     int[] outShape = ImageShapes.outputShape(
         shape, dataFormat, filters, kernelH, kernelW, strideH, strideW, dilationH, dilationW,
         padding);
-    double[] out = new double[Shapes.size(outShape)];
     boolean relu = activation == Activation.RELU;
-    Conv2dKernels.forward(
+    double[] out = Conv2dKernels.forwardFresh(
         input.data(), kernel.data(), useBias ? bias.data() : null, g, filters, channelsFirst(),
-        relu, out);
+        relu, training ? stage(Shapes.size(outShape)) : null);
     if (!relu) {
       int last = outShape[3];
       activation.apply(out, out.length / last, last);
     }
     cache = new Cache(input, out, outShape, g);
     return Tensor.wrap(out, outShape);
+  }
+
+  /**
+   * {@link #stage} for an output of {@code size} doubles, or null when staging is off: inference
+   * (which may run from many threads at once, so it leaves the layer's buffers alone), one
+   * thread, or a large output.
+   */
+  private double[] stage(int size) {
+    if (Dropnet.threads() < 2 || size > MAX_STAGE) {
+      stage = null;
+      return null;
+    }
+    if (stage == null || stage.length != size) {
+      stage = new double[size];
+    }
+    return stage;
   }
 
   private boolean channelsFirst() {

@@ -188,6 +188,97 @@ class Conv2dKernelsTest {
     }
   }
 
+  /** Stride-1 convolutions with batches of 1, 7, 33 and 129 images, for the staged forward. */
+  static Stream<Arguments> stagedCases() {
+    List<Arguments> out = new ArrayList<>();
+    // n, h, w, c, filters, kernel
+    int[][] cases = {{1, 7, 7, 1, 7, 3}, {7, 33, 7, 1, 33, 3}, {33, 7, 7, 1, 7, 3},
+        {129, 7, 7, 1, 1, 3}, {33, 7, 7, 7, 33, 1}};
+    for (int[] k : cases) {
+      for (boolean channelsFirst : new boolean[] {false, true}) {
+        ReferenceConv ref = new ReferenceConv(
+            k[0], k[1], k[2], k[3], k[5], k[5], 1, 1, 1, 1, true, channelsFirst);
+        out.add(Arguments.of(ref, k[4]));
+      }
+    }
+    return out.stream();
+  }
+
+  /**
+   * {@code forwardFresh} returns a new array with the bits of {@code forward}, with or without a
+   * stage (which starts as NaN, and whose leftovers must not matter), for 1, 2 and 3 threads.
+   */
+  @ParameterizedTest(name = "{0} filters={1}")
+  @MethodSource("stagedCases")
+  void freshForwardMatchesForward(ReferenceConv ref, int filters) {
+    SplittableRandom rng = new SplittableRandom(ref.toString().hashCode() + filters);
+    double[] x = random(rng, ref.n * ref.h * ref.w * ref.c);
+    double[] k = random(rng, ref.kh * ref.kw * ref.c * filters);
+    double[] bias = random(rng, filters);
+    ConvGeometry g = ref.geometry();
+    int size = ref.n * ref.oh * ref.ow * filters;
+    double[] expected = nan(size);
+    Conv2dKernels.forward(x, k, bias, g, filters, ref.channelsFirst, true, expected);
+    double[] direct = ref.forward(x, k, bias, filters);
+    for (int i = 0; i < size; i++) {
+      direct[i] = Math.max(direct[i], 0.0);
+    }
+    TensorAssert.assertClose(Tensor.wrap(direct, size), Tensor.wrap(expected, size), 1e-12, 1e-12,
+        "relu forward " + ref);
+    int before = Dropnet.threads();
+    try {
+      for (int threads : new int[] {1, 2, 3}) {
+        Dropnet.setThreads(threads);
+        double[] stage = nan(size + 5);
+        for (int call = 0; call < 2; call++) {
+          double[] got = Conv2dKernels.forwardFresh(
+              x, k, bias, g, filters, ref.channelsFirst, true, stage);
+          assertArrayEquals(expected, got, "staged, " + threads + " threads " + ref);
+        }
+        double[] plain = Conv2dKernels.forwardFresh(
+            x, k, bias, g, filters, ref.channelsFirst, true, null);
+        assertArrayEquals(expected, plain, "without a stage, " + threads + " threads " + ref);
+      }
+    } finally {
+      Dropnet.setThreads(before);
+    }
+  }
+
+  /**
+   * With an output that takes a while to make, the other threads compute images into the stage
+   * first: the copied result must still have the bits of {@code forward}.
+   */
+  @ParameterizedTest(name = "{0} filters={1}")
+  @MethodSource("stagedCases")
+  void stagedImagesAreCopiedOver(ReferenceConv ref, int filters) {
+    SplittableRandom rng = new SplittableRandom(ref.toString().hashCode() + filters);
+    double[] x = random(rng, ref.n * ref.h * ref.w * ref.c);
+    double[] k = random(rng, ref.kh * ref.kw * ref.c * filters);
+    double[] bias = random(rng, filters);
+    ConvGeometry g = ref.geometry();
+    int size = ref.n * ref.oh * ref.ow * filters;
+    double[] expected = nan(size);
+    Conv2dKernels.forward(x, k, bias, g, filters, ref.channelsFirst, true, expected);
+    int before = Dropnet.threads();
+    try {
+      for (int threads : new int[] {1, 2, 3}) {
+        Dropnet.setThreads(threads);
+        double[] got = ConvStaged.forward(x, ConvPlanar.packStrips(k, g.patchSize(), filters),
+            bias, g, filters, ref.channelsFirst, true, nan(size), () -> {
+              try {
+                Thread.sleep(20);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+              return new double[size];
+            }, 1);
+        assertArrayEquals(expected, got, threads + " threads " + ref);
+      }
+    } finally {
+      Dropnet.setThreads(before);
+    }
+  }
+
   /** {output, dx, dk, db} of a relu convolution with the given thread count. */
   private static double[][] run(ReferenceConv ref, double[] x, double[] k, double[] bias,
       double[] dy, int filters, int threads) {
