@@ -15,21 +15,23 @@ public final class FreshArrays {
   private FreshArrays() {}
 
   /**
-   * {@code count} new zero-filled arrays of {@code length} doubles each, allocated concurrently
-   * where threads allow.
+   * New zero-filled arrays, one of each of the given lengths, allocated concurrently where threads
+   * allow: {@code doubles(n, m)} returns {@code {new double[n], new double[m]}}.
    *
-   * @throws IllegalArgumentException if {@code count} or {@code length} is negative
+   * @throws IllegalArgumentException if a length is negative
    * @throws OutOfMemoryError if the heap cannot hold them
    */
-  public static double[][] doubles(int count, int length) {
-    if (count < 0 || length < 0) {
-      throw new IllegalArgumentException(
-          "FreshArrays: expected a count and length >= 0, got " + count + " and " + length);
+  public static double[][] doubles(int... lengths) {
+    for (int length : lengths) {
+      if (length < 0) {
+        throw new IllegalArgumentException(
+            "FreshArrays: expected lengths >= 0, got " + java.util.Arrays.toString(lengths));
+      }
     }
-    double[][] arrays = new double[count][];
-    Parallel.forRange(count, 1, (from, to) -> {
+    double[][] arrays = new double[lengths.length][];
+    Parallel.forRange(lengths.length, 1, (from, to) -> {
       for (int i = from; i < to; i++) {
-        arrays[i] = new double[length];
+        arrays[i] = new double[lengths[i]];
       }
     });
     return arrays;

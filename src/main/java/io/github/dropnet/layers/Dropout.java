@@ -351,7 +351,7 @@ public final class Dropout extends DropoutLayer<Dropout> {
     double[] out;
     double[] gradient = null;
     if (backwardExpected && p.size() >= PREPARE_GRADIENT_FROM) {
-      double[][] both = FreshArrays.doubles(2, p.size());
+      double[][] both = FreshArrays.doubles(p.size(), p.size());
       out = both[0];
       gradient = both[1];
     } else {

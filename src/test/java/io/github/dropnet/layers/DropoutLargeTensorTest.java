@@ -3,6 +3,7 @@ package io.github.dropnet.layers;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.github.dropnet.Dropnet;
 import io.github.dropnet.Tensor;
@@ -85,13 +86,13 @@ class DropoutLargeTensorTest {
 
   @Test
   void freshArraysAreZeroedAndDistinct() {
-    double[][] arrays = FreshArrays.doubles(3, 1000);
+    double[][] arrays = FreshArrays.doubles(1000, 7, 1000);
     assertEquals(3, arrays.length);
-    for (double[] a : arrays) {
-      assertArrayEquals(new double[1000], a);
-    }
-    assertNotSame(arrays[0], arrays[1]);
-    assertNotSame(arrays[1], arrays[2]);
-    assertEquals(0, FreshArrays.doubles(0, 5).length);
+    assertArrayEquals(new double[1000], arrays[0]);
+    assertArrayEquals(new double[7], arrays[1]);
+    assertArrayEquals(new double[1000], arrays[2]);
+    assertNotSame(arrays[0], arrays[2]);
+    assertEquals(0, FreshArrays.doubles().length);
+    assertThrows(IllegalArgumentException.class, () -> FreshArrays.doubles(3, -1));
   }
 }
