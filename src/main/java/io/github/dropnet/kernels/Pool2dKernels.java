@@ -43,10 +43,30 @@ public final class Pool2dKernels {
    */
   public static void maxForward(
       double[] x, ConvGeometry g, boolean channelsFirst, double[] out, int[] argmax) {
+    maxForward(x, g, channelsFirst, out, argmax, null);
+  }
+
+  /**
+   * {@link #maxForward(double[], ConvGeometry, boolean, double[], int[]) maxForward}, with
+   * {@code alongside} run once, as one more block of work among the images: the threads take
+   * blocks as they come free, so with two threads one runs it while the other starts on the
+   * images. Layers use it to allocate the backward's large gradient array (which the JVM zeroes
+   * on one thread) while pooling goes on.
+   *
+   * @param alongside work independent of the pooling, run exactly once; or null for none
+   */
+  public static void maxForward(double[] x, ConvGeometry g, boolean channelsFirst,
+      double[] out, int[] argmax, Runnable alongside) {
     int inImage = g.channels() * g.inPlane();
     int outImage = g.channels() * g.outPlane();
-    Parallel.forBlocks(g.batch(), grain(inImage), (from, to) -> {
-      for (int n = from; n < to; n++) {
+    int block = grain(inImage);
+    int first = alongside == null ? 0 : block; // items [0, block) stand for the extra work
+    Parallel.forBlocks(first + g.batch(), block, (from, to) -> {
+      if (from < first) {
+        alongside.run();
+        from = first;
+      }
+      for (int n = from - first; n < to - first; n++) {
         if (channelsFirst) {
           forwardFirst(x, g, n * inImage, out, argmax, n * outImage);
         } else {

@@ -70,8 +70,29 @@ public final class MaxPool2D implements Layer {
 
   /** What the last forward leaves for backward; written once, at the end of forward. */
   private Cache cache;
+  /**
+   * Whether backward followed the last training forward, as in training; then a large training
+   * forward allocates the backward's gradient array (which the JVM zeroes on one thread) on one
+   * thread while the others pool, instead of leaving backward to zero it alone.
+   */
+  private boolean backwardExpected;
+  /** Whether the last training forward has not been followed by a backward yet. */
+  private boolean trainingForwardUnused;
 
-  private record Cache(int[] inputShape, int[] outputShape, int[] argmax) {}
+  /**
+   * The positions of the maxima for training forwards, reused from one to the next (training is
+   * confined to one thread, and only the last forward's positions are ever read); inference
+   * forwards allocate their own.
+   */
+  private int[] argmaxWorkspace = new int[0];
+
+  /** Inputs from this many elements (8 MiB) get their backward's array at forward time. */
+  private static final int PREPARE_GRADIENT_FROM = 1 << 20;
+
+  /**
+   * @param gradient a fresh array for the first backward's result, allocated in forward; or null
+   */
+  private record Cache(int[] inputShape, int[] outputShape, int[] argmax, double[] gradient) {}
 
   /**
    * Max pooling over {@code poolH x poolW} windows, with strides equal to the pool size.
@@ -200,12 +221,29 @@ public final class MaxPool2D implements Layer {
     int[] outShape = outputShape(shape);
     ConvGeometry g = ImageShapes.geometry(
         shape, dataFormat, poolH, poolW, strideH, strideW, 1, 1, padding);
+    if (training) {
+      if (trainingForwardUnused) {
+        backwardExpected = false; // the last training forward went without a backward
+      }
+      trainingForwardUnused = true;
+    }
     double[] out = new double[Shapes.size(outShape)];
-    int[] argmax = new int[out.length];
-    Pool2dKernels.maxForward(
-        input.data(), g, dataFormat == DataFormat.CHANNELS_FIRST, out, argmax);
-    cache = new Cache(shape, outShape, argmax);
+    int[] argmax = training ? trainingArgmax(out.length) : new int[out.length];
+    int inSize = Shapes.size(shape);
+    double[][] gradient = new double[1][];
+    Runnable prepareGradient = training && backwardExpected && inSize >= PREPARE_GRADIENT_FROM
+        ? () -> gradient[0] = new double[inSize] : null;
+    Pool2dKernels.maxForward(input.data(), g, dataFormat == DataFormat.CHANNELS_FIRST, out,
+        argmax, prepareGradient);
+    cache = new Cache(shape, outShape, argmax, gradient[0]);
     return Tensor.wrap(out, outShape);
+  }
+
+  private int[] trainingArgmax(int length) {
+    if (argmaxWorkspace.length != length) {
+      argmaxWorkspace = new int[length];
+    }
+    return argmaxWorkspace;
   }
 
   // ---------------------------------------------------------------- backward
@@ -221,7 +259,14 @@ public final class MaxPool2D implements Layer {
   public Tensor backward(Tensor gradOutput) {
     Cache c = Checks.forwardDone(NAME, cache);
     Checks.gradShape(NAME, c.outputShape(), gradOutput);
-    double[] dx = new double[Shapes.size(c.inputShape())];
+    double[] dx = c.gradient();
+    if (dx != null) {
+      cache = new Cache(c.inputShape(), c.outputShape(), c.argmax(), null); // used once
+    } else {
+      dx = new double[Shapes.size(c.inputShape())];
+    }
+    backwardExpected = true;
+    trainingForwardUnused = false;
     Pool2dKernels.maxBackward(gradOutput.data(), c.argmax(), c.inputShape()[0], dx, true);
     return Tensor.wrap(dx, c.inputShape());
   }

@@ -119,6 +119,36 @@ class Pool2dKernelsTest {
   }
 
   /** Forward and backward with the given thread count: {output, argmax, input gradient}. */
+  @ParameterizedTest(name = "{0} threads")
+  @ValueSource(ints = {1, 2, 3})
+  void workRunAlongsideRunsOnceAndLeavesTheResultUnchanged(int threads) {
+    for (int n : new int[] {1, 7, 33, 129}) {
+      ReferenceConv ref = new ReferenceConv(n, 7, 7, 3, 2, 2, 2, 2, 1, 1, false, false);
+      SplittableRandom rng = new SplittableRandom(n);
+      double[] x = new double[ref.n * ref.h * ref.w * ref.c];
+      for (int i = 0; i < x.length; i++) {
+        x[i] = rng.nextDouble(-1, 1);
+      }
+      double[][] expected = ref.maxPool(x);
+      int before = Dropnet.threads();
+      int[] runs = new int[1];
+      double[] y = new double[expected[0].length];
+      int[] argmax = new int[y.length];
+      try {
+        Dropnet.setThreads(threads);
+        Pool2dKernels.maxForward(x, ref.geometry(), false, y, argmax, () -> runs[0]++);
+      } finally {
+        Dropnet.setThreads(before);
+      }
+      assertEquals(1, runs[0], "alongside runs once, batch " + n);
+      assertArrayEquals(expected[0], y, "forward, batch " + n);
+      double[] yPlain = new double[y.length];
+      int[] argmaxPlain = new int[y.length];
+      Pool2dKernels.maxForward(x, ref.geometry(), false, yPlain, argmaxPlain);
+      assertArrayEquals(argmaxPlain, argmax, "argmax, batch " + n);
+    }
+  }
+
   private static double[][] run(ReferenceConv ref, double[] x, double[] dy, int threads) {
     int before = Dropnet.threads();
     try {
