@@ -1,0 +1,67 @@
+"""GFLOP/s of OpenBLAS dgemm (through PyTorch float64) on the matrix products of the reference
+workloads: the physical bound the README's performance section compares dropnet's GEMM with.
+
+usage: python3 src/test/bench/openblas_dgemm.py [--threads 1,2] [--seconds 1.0]
+
+The shapes and their names are those of io.github.dropnet.bench.GemmBench, so the two outputs
+line up row by row; each figure is the best of five timed blocks of about --seconds / 5.
+"""
+import argparse
+import time
+
+import torch
+
+# name, transA, transB, m, n, k: C (m x n) = op(A) (m x k) . op(B) (k x n)
+SHAPES = [
+    ("L1.fwd", False, False, 256, 1024, 784),
+    ("L1.dW", True, False, 784, 1024, 256),
+    ("L1.dx", False, True, 256, 784, 1024),
+    ("L3.fwd", False, False, 12544, 64, 288),
+    ("L3.dW", True, False, 288, 64, 12544),
+    ("L3.dx", False, True, 12544, 288, 64),
+]
+
+
+def operand(trans, rows, cols, gen):
+    """A rows x cols operand, stored transposed when trans (as the row-major caller has it)."""
+    if trans:
+        return torch.rand(cols, rows, dtype=torch.float64, generator=gen).t()
+    return torch.rand(rows, cols, dtype=torch.float64, generator=gen)
+
+
+def rate(name, trans_a, trans_b, m, n, k, seconds):
+    gen = torch.Generator().manual_seed(1)
+    a = operand(trans_a, m, k, gen)
+    b = operand(trans_b, k, n, gen)
+    c = torch.empty(m, n, dtype=torch.float64)
+    torch.mm(a, b, out=c)
+    start = time.perf_counter()
+    reps = 0
+    while time.perf_counter() - start < 0.2:
+        torch.mm(a, b, out=c)
+        reps += 1
+    per_block = max(1, int(reps * seconds / 5 / 0.2))
+    best = float("inf")
+    for _ in range(5):
+        t0 = time.perf_counter()
+        for _ in range(per_block):
+            torch.mm(a, b, out=c)
+        best = min(best, (time.perf_counter() - t0) / per_block)
+    return 2.0 * m * n * k / best / 1e9
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--threads", default="1,2")
+    ap.add_argument("--seconds", type=float, default=1.0)
+    args = ap.parse_args()
+    print(f"# torch {torch.__version__}, float64")
+    for threads in [int(t) for t in args.threads.split(",")]:
+        torch.set_num_threads(threads)
+        for shape in SHAPES:
+            gflops = rate(*shape, args.seconds)
+            print(f"OPENBLAS shape={shape[0]} threads={threads} gflops={gflops:.1f}")
+
+
+if __name__ == "__main__":
+    main()
