@@ -153,11 +153,11 @@ public final class Dropout extends DropoutLayer<Dropout> {
   /** What the last forward left for backward. */
   private final LastPass<Pass> last = new LastPass<>(NAME, "mask");
   /**
-   * Whether the last training forward's mask went to a backward, as in training; then the next
-   * large training forward allocates the backward's gradient array beside its output (see
-   * {@link FreshArrays}). Monte Carlo predictions, which never call backward, do not.
+   * Whether backward follows training forwards, as in training: then a large training forward
+   * allocates the backward's gradient array beside its output (see {@link FreshArrays}). Monte
+   * Carlo predictions, which never call backward, do not.
    */
-  private boolean backwardExpected;
+  private final BackwardForecast forecast = new BackwardForecast();
 
   /** Tensors from this many elements (16 MiB) get their backward's array at forward time. */
   private static final int PREPARE_GRADIENT_FROM = 1 << 21;
@@ -345,12 +345,9 @@ public final class Dropout extends DropoutLayer<Dropout> {
     long key = stream.nextKey();
     long threshold = DropoutMask.threshold(rate);
     long[] mask = new long[DropoutMask.words(p.noiseSize())];
-    if (last.holdsTrainingPass()) {
-      backwardExpected = false; // the last training forward went without a backward
-    }
     double[] out;
     double[] gradient = null;
-    if (backwardExpected && p.size() >= PREPARE_GRADIENT_FROM) {
+    if (forecast.trainingForward() && p.size() >= PREPARE_GRADIENT_FROM) {
       double[][] both = FreshArrays.doubles(p.size(), p.size());
       out = both[0];
       gradient = both[1];
@@ -386,7 +383,7 @@ public final class Dropout extends DropoutLayer<Dropout> {
       return scaling == Scaling.INVERTED ? gradOutput : times(gradOutput, 1 - pass.rate());
     }
     last.release();
-    backwardExpected = true;
+    forecast.backward();
     if (pass.rate() == 0 || pass.rate() == 1) {
       return pass.rate() == 0 ? gradOutput : Tensor.zeros(pass.shape());
     }

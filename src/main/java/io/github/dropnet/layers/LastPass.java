@@ -63,12 +63,6 @@ final class LastPass<P> {
     }
   }
 
-  /** Whether the last forward was a training one whose pass no backward has used yet. */
-  boolean holdsTrainingPass() {
-    Slot<P> slot = last;
-    return slot != null && slot.training() && slot.pass() != null;
-  }
-
   /** The last pass, or null before any forward and once released (for tests). */
   P peek() {
     Slot<P> slot = last;

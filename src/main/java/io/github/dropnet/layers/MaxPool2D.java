@@ -71,13 +71,11 @@ public final class MaxPool2D implements Layer {
   /** What the last forward leaves for backward; written once, at the end of forward. */
   private Cache cache;
   /**
-   * Whether backward followed the last training forward, as in training; then a large training
-   * forward allocates the backward's gradient array (which the JVM zeroes on one thread) on one
-   * thread while the others pool, instead of leaving backward to zero it alone.
+   * Whether backward follows training forwards, as in training: then a large training forward
+   * allocates the backward's gradient array (which the JVM zeroes on one thread) on one thread
+   * while the others pool, instead of leaving backward to zero it alone.
    */
-  private boolean backwardExpected;
-  /** Whether the last training forward has not been followed by a backward yet. */
-  private boolean trainingForwardUnused;
+  private final BackwardForecast forecast = new BackwardForecast();
 
   /**
    * The positions of the maxima for training forwards, reused from one to the next (training is
@@ -221,17 +219,12 @@ public final class MaxPool2D implements Layer {
     int[] outShape = outputShape(shape);
     ConvGeometry g = ImageShapes.geometry(
         shape, dataFormat, poolH, poolW, strideH, strideW, 1, 1, padding);
-    if (training) {
-      if (trainingForwardUnused) {
-        backwardExpected = false; // the last training forward went without a backward
-      }
-      trainingForwardUnused = true;
-    }
+    boolean backwardExpected = training && forecast.trainingForward();
     double[] out = new double[Shapes.size(outShape)];
     int[] argmax = training ? trainingArgmax(out.length) : new int[out.length];
     int inSize = Shapes.size(shape);
     double[][] gradient = new double[1][];
-    Runnable prepareGradient = training && backwardExpected && inSize >= PREPARE_GRADIENT_FROM
+    Runnable prepareGradient = backwardExpected && inSize >= PREPARE_GRADIENT_FROM
         ? () -> gradient[0] = new double[inSize] : null;
     Pool2dKernels.maxForward(input.data(), g, dataFormat == DataFormat.CHANNELS_FIRST, out,
         argmax, prepareGradient);
@@ -265,8 +258,7 @@ public final class MaxPool2D implements Layer {
     } else {
       dx = new double[Shapes.size(c.inputShape())];
     }
-    backwardExpected = true;
-    trainingForwardUnused = false;
+    forecast.backward();
     Pool2dKernels.maxBackward(gradOutput.data(), c.argmax(), c.inputShape()[0], dx, true);
     return Tensor.wrap(dx, c.inputShape());
   }
