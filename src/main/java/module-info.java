@@ -10,6 +10,10 @@
  * and is no part of the API. The demos draw their plots with {@code java.desktop}, which the
  * library itself does not need, hence {@code requires static}: to run them from the module path,
  * add {@code --add-modules java.desktop}.
+ *
+ * <p>{@code jdk.incubator.vector} is optional and not required here: only when the JVM is started
+ * with {@code --add-modules jdk.incubator.vector} do matrix products use a Vector API
+ * micro-kernel (see {@link io.github.dropnet.Dropnet#gemmKernel()}); the module then reads it.
  */
 module io.github.dropnet {
   exports io.github.dropnet;

@@ -1,7 +1,10 @@
 package io.github.dropnet;
 
+import io.github.dropnet.kernels.Gemm;
+
 /**
- * Library-wide settings. Today there is one: how many threads the numeric kernels may use.
+ * Library-wide settings. Today there is one: how many threads the numeric kernels may use. It also
+ * tells which matrix-product kernel is in use ({@link #gemmKernel()}).
  *
  * <h2>Threads</h2>
  * Large kernels (matrix products and what is built on them) split their work into at most
@@ -16,8 +19,15 @@ package io.github.dropnet;
  * output element on one thread, in the same order of operations whatever the split, so a model
  * gives bit-identical results with 1, 2 or 64 threads.
  *
+ * <h2>Vector API</h2>
+ * When the JVM is started with {@code --add-modules jdk.incubator.vector}, matrix products use a
+ * micro-kernel written with the incubating Vector API, which keeps a block of the product in
+ * registers and is faster on CPUs with wide vectors. Without that flag no incubating class is loaded. Both kernels perform the
+ * same floating-point operations in the same order, so results are bit-identical either way. The
+ * system property {@code dropnet.vector=false} keeps the default kernel even with the flag.
+ *
  * <h2>Thread safety</h2>
- * Both methods may be called from any thread at any time. A computation already under way keeps
+ * All methods may be called from any thread at any time. A computation already under way keeps
  * the thread count it started with; the next one sees the new value.
  */
 public final class Dropnet {
@@ -46,5 +56,16 @@ public final class Dropnet {
    */
   public static int threads() {
     return threads;
+  }
+
+  /**
+   * The matrix-product micro-kernel in use, chosen once when first needed: {@code "scalar"} by
+   * default, or a description starting with {@code "vector-api"} when the JVM was started with
+   * {@code --add-modules jdk.incubator.vector}.
+   *
+   * @return the name of the kernel
+   */
+  public static String gemmKernel() {
+    return Gemm.kernelName();
   }
 }

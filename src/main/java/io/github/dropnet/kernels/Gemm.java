@@ -33,6 +33,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * {@code p}) runs along the rows of {@code C} in a loop that the JIT compiles to SIMD
  * instructions. When the rows of {@code C} are short and {@code C} is tall (im2col products), the
  * same code computes {@code C^T = op(B)^T op(A)^T} so that the loop runs along the columns.
+ * When the JVM runs with {@code --add-modules jdk.incubator.vector}, a Vector API micro-kernel
+ * that keeps a block of {@code C} in registers over the whole depth replaces the four-row kernel
+ * ({@link #kernelName()}); it performs the same operations, so results do not change.
  * Single rows and tiny products run direct loops without copies. Products of about a million
  * multiply-adds or more are split over threads by blocks of rows or columns of {@code C}
  * ({@link Parallel}). {@link Math#fma} is one instruction on CPUs with FMA (x86-64 since 2013,
@@ -96,9 +99,31 @@ public final class Gemm {
     gemm(false, false, m, n, k, a, 0, k, b, 0, n, c, 0, n, false);
   }
 
+  /**
+   * The four-row micro-kernel in use: {@code "scalar"} by default, or a description of the
+   * Vector API kernel when the JVM was started with {@code --add-modules jdk.incubator.vector}
+   * (unless {@code -Ddropnet.vector=false}). Chosen once; the results are the same either way.
+   *
+   * @return the name of the micro-kernel
+   */
+  public static String kernelName() {
+    return GemmKernels.ACTIVE.name();
+  }
+
   /** {@link #gemm} with the implementation forced (for tests and benchmarks). */
   static void gemm(
       int path, boolean transA, boolean transB, int m, int n, int k,
+      double[] a, int aOff, int lda,
+      double[] b, int bOff, int ldb,
+      double[] c, int cOff, int ldc,
+      boolean accumulate) {
+    gemm(path, GemmKernels.ACTIVE, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff,
+        ldc, accumulate);
+  }
+
+  /** {@link #gemm} with the implementation and the four-row micro-kernel forced (for tests). */
+  static void gemm(
+      int path, MicroKernel four, boolean transA, boolean transB, int m, int n, int k,
       double[] a, int aOff, int lda,
       double[] b, int bOff, int ldb,
       double[] c, int cOff, int ldc,
@@ -129,12 +154,12 @@ public final class Gemm {
     if (path == ALONG_COLUMNS) {
       // C^T (n x m) = op(B)^T (n x k) * op(A)^T (k x m)
       prod = new Product(k, b, bOff, bCs, bRs, a, aOff, aCs, aRs, c, cOff, 1, ldc, accumulate,
-          true);
+          true, four);
       rows = n;
       cols = m;
     } else {
       prod = new Product(k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, 1, accumulate,
-          path != DIRECT);
+          path != DIRECT, four);
       rows = m;
       cols = n;
     }
@@ -230,9 +255,11 @@ public final class Gemm {
     final int cCs;
     final boolean accumulate;
     final boolean blocked;
+    final MicroKernel four;
 
     Product(int k, double[] a, int aOff, int aRs, int aCs, double[] b, int bOff, int bRs, int bCs,
-        double[] c, int cOff, int cRs, int cCs, boolean accumulate, boolean blocked) {
+        double[] c, int cOff, int cRs, int cCs, boolean accumulate, boolean blocked,
+        MicroKernel four) {
       this.k = k;
       this.a = a;
       this.aOff = aOff;
@@ -248,6 +275,7 @@ public final class Gemm {
       this.cCs = cCs;
       this.accumulate = accumulate;
       this.blocked = blocked;
+      this.four = four;
     }
 
     /** Computes the block {@code C[r0:r1, c0:c1]}. */
@@ -271,7 +299,8 @@ public final class Gemm {
       int w = c1 - c0;
       int panels = (w + NC - 1) / NC;
       int ncMax = Math.min(w, roundUp((w + panels - 1) / panels, WIDTH_UNIT));
-      int depths = (k + KC - 1) / KC;
+      int depth = four.depth();
+      int depths = (k + depth - 1) / depth;
       int kcMax = (k + depths - 1) / depths;
       ws.ensure(kcMax, ncMax);
       double[][] bp = ws.bp;
@@ -292,7 +321,7 @@ public final class Gemm {
             } else if (rows == 2) {
               kernel2(ap, bp, kc, nc, acc[0], acc[1]);
             } else {
-              kernel(ap, bp, kc, nc, acc[0], acc[1], acc[2], acc[3]);
+              four.kernel(ap, bp, kc, nc, acc[0], acc[1], acc[2], acc[3]);
             }
             storeC(acc, i, rows, jc, nc);
           }

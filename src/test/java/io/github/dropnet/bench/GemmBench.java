@@ -118,8 +118,9 @@ public final class GemmBench {
       Dropnet.setThreads(before);
     }
 
-    System.out.printf(Locale.ROOT, "GemmBench: %d rounds, median GFLOP/s (min-max), %s%n",
-        rounds, Runtime.version());
+    System.out.printf(Locale.ROOT,
+        "GemmBench: %d rounds, median GFLOP/s (min-max), %s, micro-kernel %s%n",
+        rounds, Runtime.version(), Dropnet.gemmKernel());
     for (Shape s : shapes) {
       System.out.printf(Locale.ROOT, "%-7s %s m=%d n=%d k=%d  (%s)%n",
           s.name(), s.op(), s.m(), s.n(), s.k(), s.what());

@@ -1,0 +1,64 @@
+package io.github.dropnet.kernels;
+
+import java.lang.reflect.Method;
+import java.util.Optional;
+
+/**
+ * Chooses {@link Gemm}'s four-row micro-kernel once, when first used.
+ *
+ * <p>The default is the scalar {@link Gemm#kernel}, which the JIT vectorises. When the JVM was
+ * started with {@code --add-modules jdk.incubator.vector}, {@code VectorGemmKernel} is loaded by
+ * name and used instead; without that flag no class of the incubating module is ever loaded and
+ * nothing is printed. The system property {@code dropnet.vector=false} forces the scalar kernel.
+ * Both kernels give bit-identical results.
+ */
+final class GemmKernels {
+  /** The module of the Vector API. */
+  static final String VECTOR_MODULE = "jdk.incubator.vector";
+
+  /** The scalar kernel, always available. */
+  static final MicroKernel SCALAR = new MicroKernel() {
+    @Override
+    public void kernel(double[] ap, double[][] bp, int kc, int nc,
+        double[] c0, double[] c1, double[] c2, double[] c3) {
+      Gemm.kernel(ap, bp, kc, nc, c0, c1, c2, c3);
+    }
+
+    @Override
+    public int depth() {
+      return Gemm.KC;
+    }
+
+    @Override
+    public String name() {
+      return "scalar";
+    }
+  };
+
+  /** The Vector API kernel, or null when the module is absent or the kernel unusable. */
+  static final MicroKernel VECTOR = loadVector();
+
+  /** The kernel {@link Gemm} uses. */
+  static final MicroKernel ACTIVE =
+      VECTOR != null && !"false".equalsIgnoreCase(System.getProperty("dropnet.vector"))
+          ? VECTOR : SCALAR;
+
+  private GemmKernels() {}
+
+  private static MicroKernel loadVector() {
+    Optional<Module> module = ModuleLayer.boot().findModule(VECTOR_MODULE);
+    if (module.isEmpty()) {
+      return null;
+    }
+    try {
+      // The module descriptor does not require the incubating module (so that javadoc and
+      // builds without it never see it); read it now. A no-op on the class path.
+      GemmKernels.class.getModule().addReads(module.get());
+      Class<?> type = Class.forName(GemmKernels.class.getPackageName() + ".VectorGemmKernel");
+      Method create = type.getDeclaredMethod("create");
+      return (MicroKernel) create.invoke(null);
+    } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
+      return null;
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package io.github.dropnet.kernels;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.github.dropnet.Dropnet;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The choice of Gemm's micro-kernel, and bit-identity of the Vector API kernel with the scalar
+ * one. The comparisons run only where the JVM has {@code jdk.incubator.vector} (the
+ * {@code vector-api} test execution), where they must run.
+ */
+class GemmKernelsTest {
+  private static final int[] SIZES = {1, 7, 33, 129};
+
+  private static boolean vectorModulePresent() {
+    return ModuleLayer.boot().findModule(GemmKernels.VECTOR_MODULE).isPresent();
+  }
+
+  @Test
+  void selectionFollowsTheModuleAndTheProperty() {
+    if (!vectorModulePresent()) {
+      assertSame(GemmKernels.SCALAR, GemmKernels.ACTIVE);
+      assertEquals("scalar", Dropnet.gemmKernel());
+      return;
+    }
+    assertNotNull(GemmKernels.VECTOR, "jdk.incubator.vector is present but its kernel is not");
+    boolean forcedOff = "false".equalsIgnoreCase(System.getProperty("dropnet.vector"));
+    assertSame(forcedOff ? GemmKernels.SCALAR : GemmKernels.VECTOR, GemmKernels.ACTIVE);
+    assertEquals(GemmKernels.ACTIVE.name(), Dropnet.gemmKernel());
+  }
+
+  @Test
+  void theVectorExecutionRunsTheVectorKernel() {
+    assumeTrue(Boolean.getBoolean("dropnet.test.expectVector"));
+    assertTrue(vectorModulePresent(), "the vector-api execution lacks jdk.incubator.vector");
+    assertTrue(Dropnet.gemmKernel().startsWith("vector-api"), Dropnet.gemmKernel());
+  }
+
+  @Test
+  void vectorKernelIsBitIdenticalToTheScalarKernel() {
+    MicroKernel vector = GemmKernels.VECTOR;
+    assumeTrue(vector != null || Boolean.getBoolean("dropnet.test.expectVector"));
+    assertNotNull(vector);
+    SplittableRandom rnd = new SplittableRandom(20260101);
+    int[] paths = {Gemm.AUTO, Gemm.ALONG_ROWS, Gemm.ALONG_COLUMNS};
+    for (int m : SIZES) {
+      for (int n : SIZES) {
+        for (int k : SIZES) {
+          for (int t = 0; t < 4; t++) {
+            boolean transA = (t & 1) != 0;
+            boolean transB = (t & 2) != 0;
+            double[] a = random(rnd, m * k);
+            double[] b = random(rnd, k * n);
+            double[] c0 = random(rnd, m * n);
+            for (int path : paths) {
+              for (boolean accumulate : new boolean[] {false, true}) {
+                double[] expected = c0.clone();
+                double[] actual = c0.clone();
+                run(path, GemmKernels.SCALAR, transA, transB, m, n, k, a, b, expected,
+                    accumulate);
+                run(path, vector, transA, transB, m, n, k, a, b, actual, accumulate);
+                for (int i = 0; i < expected.length; i++) {
+                  if (Double.doubleToRawLongBits(expected[i])
+                      != Double.doubleToRawLongBits(actual[i])) {
+                    throw new AssertionError("m=" + m + " n=" + n + " k=" + k + " transA="
+                        + transA + " transB=" + transB + " path=" + path + " accumulate="
+                        + accumulate + ": element " + i + " is " + actual[i] + ", scalar gives "
+                        + expected[i]);
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void vectorKernelMatchesTheScalarKernelOnFullWidthsAndTails() {
+    MicroKernel vector = GemmKernels.VECTOR;
+    assumeTrue(vector != null || Boolean.getBoolean("dropnet.test.expectVector"));
+    assertNotNull(vector);
+    SplittableRandom rnd = new SplittableRandom(7);
+    for (int kc : new int[] {1, 2, 3, 17, 256}) {
+      for (int nc = 0; nc <= 70; nc++) {
+        double[] ap = random(rnd, kc * Gemm.MR);
+        double[][] bp = new double[kc][];
+        for (int p = 0; p < kc; p++) {
+          bp[p] = random(rnd, nc + Gemm.PAD);
+        }
+        double[][] expected = new double[Gemm.MR][];
+        double[][] actual = new double[Gemm.MR][];
+        for (int r = 0; r < Gemm.MR; r++) {
+          expected[r] = random(rnd, nc + Gemm.PAD);
+          actual[r] = expected[r].clone();
+        }
+        GemmKernels.SCALAR.kernel(ap, bp, kc, nc, expected[0], expected[1], expected[2],
+            expected[3]);
+        vector.kernel(ap, bp, kc, nc, actual[0], actual[1], actual[2], actual[3]);
+        for (int r = 0; r < Gemm.MR; r++) {
+          for (int j = 0; j < expected[r].length; j++) {
+            assertEquals(Double.doubleToRawLongBits(expected[r][j]),
+                Double.doubleToRawLongBits(actual[r][j]),
+                "kc=" + kc + " nc=" + nc + " row " + r + " column " + j);
+          }
+        }
+      }
+    }
+  }
+
+  private static void run(int path, MicroKernel four, boolean transA, boolean transB, int m,
+      int n, int k, double[] a, double[] b, double[] c, boolean accumulate) {
+    Gemm.gemm(path, four, transA, transB, m, n, k, a, 0, transA ? m : k, b, 0, transB ? k : n,
+        c, 0, n, accumulate);
+  }
+
+  /** Values of mixed signs and magnitudes, so that rounding differences would show. */
+  private static double[] random(SplittableRandom rnd, int length) {
+    double[] x = new double[length];
+    for (int i = 0; i < length; i++) {
+      x[i] = (rnd.nextDouble() - 0.5) * Math.scalb(1.0, rnd.nextInt(-20, 21));
+    }
+    return x;
+  }
+}
