@@ -105,13 +105,21 @@ public final class Conv2dKernels {
       double[] x, double[] w, double[] bias, ConvGeometry g, int filters,
       boolean channelsFirst, boolean relu, double[] stage) {
     int size = Math.multiplyExact(g.batch(), Math.multiplyExact(g.outPlane(), filters));
-    if (stage == null || stage.length < size || threads() < 2 || !ConvPlanar.applies(g)) {
+    if (stage == null || stage.length < size || threads() < 2 || !stagesOutput(g)) {
       double[] out = new double[size];
       forward(x, w, bias, g, filters, channelsFirst, relu, out);
       return out;
     }
     return ConvStaged.forward(x, ConvPlanar.packStrips(w, g.patchSize(), filters), bias, g,
         filters, channelsFirst, relu, stage, () -> new double[size], planarBlock(g, filters));
+  }
+
+  /**
+   * Whether {@link #forwardFresh} would use a {@code stage} for this geometry (with more than one
+   * thread): only the stride-1 path stages images, so other geometries need no scratch array.
+   */
+  public static boolean stagesOutput(ConvGeometry g) {
+    return ConvPlanar.applies(g);
   }
 
   /**

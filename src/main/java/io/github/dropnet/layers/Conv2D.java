@@ -402,7 +402,7 @@ public final class Conv2D implements Layer {
     boolean relu = activation == Activation.RELU;
     double[] out = Conv2dKernels.forwardFresh(
         input.data(), kernel.data(), useBias ? bias.data() : null, g, filters, channelsFirst(),
-        relu, training ? stage(Shapes.size(outShape)) : null);
+        relu, training ? stage(g, Shapes.size(outShape)) : null);
     if (!relu) {
       int last = outShape[3];
       activation.apply(out, out.length / last, last);
@@ -414,10 +414,10 @@ public final class Conv2D implements Layer {
   /**
    * {@link #stage} for an output of {@code size} doubles, or null when staging is off: inference
    * (which may run from many threads at once, so it leaves the layer's buffers alone), one
-   * thread, or a large output.
+   * thread, a large output, or a geometry whose forward does not stage (strides above 1).
    */
-  private double[] stage(int size) {
-    if (Dropnet.threads() < 2 || size > MAX_STAGE) {
+  private double[] stage(ConvGeometry g, int size) {
+    if (Dropnet.threads() < 2 || size > MAX_STAGE || !Conv2dKernels.stagesOutput(g)) {
       stage = null;
       return null;
     }
