@@ -153,8 +153,8 @@ final class ConvPlanar {
   void forward(double[] x, double[][] strips, double[] bias, boolean relu, double[] out, int n) {
     if (cols == null) {
       int band = bandRows * wp;
-      cols = new double[g.patchSize()][band];
-      acc = new double[strips.length * Gemm.MR][band];
+      cols = AlignedRows.make(g.patchSize(), band);
+      acc = AlignedRows.make(strips.length * Gemm.MR, band);
     }
     pad(x, n * g.channels() * g.inPlane());
     int kh = g.kernelH();
@@ -232,8 +232,8 @@ final class ConvPlanar {
     int kw = g.kernelW();
     if (colsFlat == null) {
       colsFlat = new double[k * m];
-      dRows = new double[filters][m];
-      dcols = new double[rowStrips.length * Gemm.MR][m];
+      dRows = AlignedRows.make(filters, m);
+      dcols = AlignedRows.make(rowStrips.length * Gemm.MR, m);
       dxp = new double[c * plane + (kw - 1) * g.dilationW()];
     }
     pad(x, n * c * g.inPlane());
@@ -332,12 +332,12 @@ final class ConvPlanar {
     int m = g.outPlane();
     int f = filters;
     if (gRows == null) {
-      gRows = new double[m][f];
+      gRows = AlignedRows.make(m, f);
       colStrip = new double[m * Gemm.MR];
-      accW = new double[Gemm.MR][f];
+      accW = AlignedRows.make(Gemm.MR, f);
       biasSum = new double[f];
-      dRows = new double[f][m];
-      dcols = new double[rowStrips.length * Gemm.MR][m];
+      dRows = AlignedRows.make(f, m);
+      dcols = AlignedRows.make(rowStrips.length * Gemm.MR, m);
       dxp = new double[g.channels() * plane + (g.kernelW() - 1) * g.dilationW()];
     }
     pad(x, n * g.channels() * g.inPlane());

@@ -649,27 +649,16 @@ public final class Gemm {
       }
     }
 
-    /**
-     * The smallest length of at least {@code min} whose array occupies a whole number of 64-byte
-     * cache lines (a 16-byte header and 8 bytes per element).
-     */
-    static int rowLength(int min) {
-      return min + Math.floorMod(6 - min, 8);
-    }
-
     /** Grows the buffers to hold a {@code kc x nc} block of B (they never shrink). */
     void ensure(int kc, int nc) {
       int width = bp.length == 0 ? 0 : bp[0].length;
       if (bp.length < kc || width < nc + PAD) {
         int rows = Math.max(bp.length, kc);
-        int cols = rowLength(Math.max(width, nc + PAD));
-        bp = new double[rows][];
-        for (int p = 0; p < rows; p++) {
-          bp[p] = new double[cols];
-        }
-        for (int r = 0; r < MR; r++) {
-          acc[r] = new double[cols];
-        }
+        int cols = Math.max(width, nc + PAD);
+        // the block of B, then the strip of C: all rows aligned alike
+        bp = AlignedRows.make(rows, cols);
+        double[][] strip = AlignedRows.make(MR, cols);
+        System.arraycopy(strip, 0, acc, 0, MR);
       }
       if (ap.length < kc * MR) {
         ap = new double[kc * MR];

@@ -254,10 +254,10 @@ public final class LstmKernels {
   /**
    * The rows of {@code top (r1, cols)} then of {@code bottom (r2, cols)}, row-major, as separate
    * arrays for the kernel, with {@link Gemm#PAD} spare doubles each (rows a multiple of 4 KiB
-   * apart slow the kernel down).
+   * apart slow the kernel down), aligned alike ({@link AlignedRows}).
    */
   private static double[][] packRows(double[] top, double[] bottom, int r1, int r2, int cols) {
-    double[][] out = new double[r1 + r2][cols + Gemm.PAD];
+    double[][] out = AlignedRows.make(r1 + r2, cols + Gemm.PAD);
     for (int r = 0; r < r1; r++) {
       System.arraycopy(top, r * cols, out[r], 0, cols);
     }
@@ -269,7 +269,7 @@ public final class LstmKernels {
 
   /** The transpose of {@link #packRows}: {@code cols} padded arrays of {@code r1 + r2}. */
   private static double[][] packColumns(double[] top, double[] bottom, int r1, int r2, int cols) {
-    double[][] out = new double[cols][r1 + r2 + Gemm.PAD];
+    double[][] out = AlignedRows.make(cols, r1 + r2 + Gemm.PAD);
     for (int r = 0; r < r1; r++) {
       for (int j = 0; j < cols; j++) {
         out[j][r] = top[r * cols + j];
@@ -298,7 +298,7 @@ public final class LstmKernels {
 
     StepProduct(int maxK, int maxWidth) {
       this.ap = new double[maxK * Gemm.MR];
-      this.acc = new double[Gemm.MR][maxWidth + Gemm.PAD];
+      this.acc = AlignedRows.make(Gemm.MR, maxWidth + Gemm.PAD);
     }
 
     /**
