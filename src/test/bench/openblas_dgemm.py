@@ -5,6 +5,10 @@ usage: python3 src/test/bench/openblas_dgemm.py [--threads 1,2] [--seconds 1.0]
 
 The shapes and their names are those of io.github.dropnet.bench.GemmBench, so the two outputs
 line up row by row; each figure is the best of five timed blocks of about --seconds / 5.
+
+OpenBLAS picks its kernels from the CPU it detects; on a virtual CPU it may not recognise, it
+falls back to old ones (OPENBLAS_VERBOSE=2 prints the choice, e.g. "Core: Prescott", SSE3).
+OPENBLAS_CORETYPE=SkylakeX in the environment selects its AVX-512 kernels where the CPU has them.
 """
 import argparse
 import time
