@@ -11,6 +11,7 @@ falls back to old ones (OPENBLAS_VERBOSE=2 prints the choice, e.g. "Core: Presco
 OPENBLAS_CORETYPE=SkylakeX in the environment selects its AVX-512 kernels where the CPU has them.
 """
 import argparse
+import ctypes
 import time
 
 import torch
@@ -54,14 +55,40 @@ def rate(name, trans_a, trans_b, m, n, k, seconds):
     return 2.0 * m * n * k / best / 1e9
 
 
+def openblas():
+    """The OpenBLAS library PyTorch has loaded (found in this process' memory map), or None."""
+    with open("/proc/self/maps") as f:
+        paths = {line.split()[-1] for line in f if "openblas" in line and ".so" in line}
+    for path in sorted(paths):
+        lib = ctypes.CDLL(path)
+        if hasattr(lib, "openblas_set_num_threads"):
+            return lib
+    return None
+
+
+def set_threads(lib, threads):
+    """torch.set_num_threads does not reach Debian's OpenBLAS (a pthreads build): set both."""
+    torch.set_num_threads(threads)
+    if lib is not None:
+        lib.openblas_set_num_threads(threads)
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--threads", default="1,2")
     ap.add_argument("--seconds", type=float, default=1.0)
     args = ap.parse_args()
-    print(f"# torch {torch.__version__}, float64")
+    torch.mm(torch.ones(2, 2, dtype=torch.float64), torch.ones(2, 2, dtype=torch.float64))
+    lib = openblas()
+    core = "unknown"
+    if lib is not None and hasattr(lib, "openblas_get_corename"):
+        lib.openblas_get_corename.restype = ctypes.c_char_p
+        core = lib.openblas_get_corename().decode()
+    print(f"# torch {torch.__version__}, float64, OpenBLAS core {core}")
+    if lib is None:
+        print("# OpenBLAS not found in this process: thread counts below may not apply to it")
     for threads in [int(t) for t in args.threads.split(",")]:
-        torch.set_num_threads(threads)
+        set_threads(lib, threads)
         for shape in SHAPES:
             gflops = rate(*shape, args.seconds)
             print(f"OPENBLAS shape={shape[0]} threads={threads} gflops={gflops:.1f}")
