@@ -1,5 +1,7 @@
 package io.github.dropnet.optimizers;
 
+import io.github.dropnet.kernels.AdamKernels;
+
 /**
  * Adam (Kingma and Ba, 2015) with bias correction, following PyTorch's {@code torch.optim.Adam}
  * (no weight decay, no AMSGrad).
@@ -127,18 +129,9 @@ public final class Adam extends BaseOptimizer<Adam> {
 
   @Override
   protected void update(int index, double[] p, double[] g, double lr, long t) {
-    double[] mi = m[index];
-    double[] vi = v[index];
     double stepSize = lr / (1 - Math.pow(beta1, t));
     double correction2 = Math.sqrt(1 - Math.pow(beta2, t));
-    for (int j = 0; j < p.length; j++) {
-      mi[j] = beta1 * mi[j] + (1 - beta1) * g[j];
-      vi[j] = beta2 * vi[j] + (1 - beta2) * g[j] * g[j];
-      double denom = Math.sqrt(vi[j]) / correction2 + epsilon;
-      if (denom != 0) {
-        p[j] -= stepSize * (mi[j] / denom);
-      }
-    }
+    AdamKernels.step(p, g, m[index], v[index], beta1, beta2, epsilon, stepSize, correction2);
   }
 
   @Override
