@@ -1,5 +1,7 @@
 package io.github.dropnet.optimizers;
 
+import io.github.dropnet.kernels.RmsPropKernels;
+
 /**
  * RMSprop (Tieleman and Hinton, 2012), following PyTorch's {@code torch.optim.RMSprop}
  * (not centred, no weight decay).
@@ -124,19 +126,8 @@ public final class RMSprop extends BaseOptimizer<RMSprop> {
 
   @Override
   protected void update(int index, double[] p, double[] g, double lr, long t) {
-    double[] vi = v[index];
     double[] b = buffers == null ? null : buffers[index];
-    for (int j = 0; j < p.length; j++) {
-      vi[j] = rho * vi[j] + (1 - rho) * g[j] * g[j];
-      double denom = Math.sqrt(vi[j]) + epsilon;
-      double s = denom == 0 ? 0.0 : g[j] / denom;
-      if (b != null) {
-        b[j] = momentum * b[j] + s;
-        p[j] -= lr * b[j];
-      } else {
-        p[j] -= lr * s;
-      }
-    }
+    RmsPropKernels.step(p, g, v[index], b, rho, momentum, epsilon, lr);
   }
 
   @Override
