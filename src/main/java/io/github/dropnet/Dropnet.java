@@ -22,8 +22,8 @@ import io.github.dropnet.kernels.Gemm;
  * <h2>Vector API</h2>
  * When the JVM is started with {@code --add-modules jdk.incubator.vector}, matrix products use a
  * micro-kernel written with the incubating Vector API, which keeps a block of the product in
- * registers and is faster on CPUs with wide vectors. Without that flag no incubating class is loaded. Both kernels perform the
- * same floating-point operations in the same order, so results are bit-identical either way. The
+ * registers and is faster on CPUs with wide vectors. Without that flag no incubating class is
+ * loaded. Both kernels perform the same floating-point operations in the same order, so results are bit-identical either way. The
  * system property {@code dropnet.vector=false} keeps the default kernel even with the flag.
  *
  * <h2>Thread safety</h2>
@@ -59,9 +59,10 @@ public final class Dropnet {
   }
 
   /**
-   * The matrix-product micro-kernel in use, chosen once when first needed: {@code "scalar"} by
-   * default, or a description starting with {@code "vector-api"} when the JVM was started with
-   * {@code --add-modules jdk.incubator.vector}.
+   * The matrix-product micro-kernel in use, chosen once when first needed: a name starting with
+   * {@code "scalar"} by default (its four-steps-per-pass form on JDK 25 and later, where the JIT
+   * vectorises it), or a description starting with {@code "vector-api"} when the JVM was started
+   * with {@code --add-modules jdk.incubator.vector}. All give the same results.
    *
    * @return the name of the kernel
    */

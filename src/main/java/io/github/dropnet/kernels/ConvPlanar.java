@@ -185,7 +185,8 @@ final class ConvPlanar {
         } else if (live == 2) {
           Gemm.kernel2(strips[s], cols, kk, len, acc[r], acc[r + 1]);
         } else {
-          Gemm.kernel(strips[s], cols, kk, len, acc[r], acc[r + 1], acc[r + 2], acc[r + 3]);
+          GemmKernels.SCALAR.kernel(strips[s], cols, kk, len, acc[r], acc[r + 1], acc[r + 2],
+              acc[r + 3]);
         }
       }
       store(out, n, i0, rows, relu);
@@ -284,7 +285,7 @@ final class ConvPlanar {
       } else if (live == 2) {
         Gemm.kernel2(rowStrips[s], dRows, filters, m, dcols[r], dcols[r + 1]);
       } else {
-        Gemm.kernel(rowStrips[s], dRows, filters, m, dcols[r], dcols[r + 1], dcols[r + 2],
+        GemmKernels.SCALAR.kernel(rowStrips[s], dRows, filters, m, dcols[r], dcols[r + 1], dcols[r + 2],
             dcols[r + 3]);
       }
     }
@@ -368,7 +369,7 @@ final class ConvPlanar {
       } else if (live == 2) {
         Gemm.kernel2(colStrip, gRows, m, f, accW[0], accW[1]);
       } else {
-        Gemm.kernel(colStrip, gRows, m, f, accW[0], accW[1], accW[2], accW[3]);
+        GemmKernels.SCALAR.kernel(colStrip, gRows, m, f, accW[0], accW[1], accW[2], accW[3]);
       }
       for (int r = 0; r < live; r++) {
         System.arraycopy(accW[r], 0, partW, wOff + (k0 + r) * f, f);

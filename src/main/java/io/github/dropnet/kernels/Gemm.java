@@ -30,7 +30,7 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * Large products are cache-blocked: a block of {@code op(B)} (at most {@value #KC} x {@value #NC})
  * is copied into separate row arrays, strips of {@value #MR} rows of {@code op(A)} and of
  * {@code C} into small buffers, and a micro-kernel (four rows of {@code C}, two steps of
- * {@code p}) runs along the rows of {@code C} in a loop that the JIT compiles to SIMD
+ * {@code p} per pass, or four on JDK 25 and later, whose JIT vectorises that too) runs along the rows of {@code C} in a loop that the JIT compiles to SIMD
  * instructions. When the rows of {@code C} are short and {@code C} is tall (im2col products), the
  * same code computes {@code C^T = op(B)^T op(A)^T} so that the loop runs along the columns.
  * When the JVM runs with {@code --add-modules jdk.incubator.vector}, a Vector API micro-kernel
@@ -100,8 +100,8 @@ public final class Gemm {
   }
 
   /**
-   * The four-row micro-kernel in use: {@code "scalar"} by default, or a description of the
-   * Vector API kernel when the JVM was started with {@code --add-modules jdk.incubator.vector}
+   * The four-row micro-kernel in use: a name starting with {@code "scalar"} by default, or a
+   * description of the Vector API kernel when the JVM was started with {@code --add-modules jdk.incubator.vector}
    * (unless {@code -Ddropnet.vector=false}). Chosen once; the results are the same either way.
    *
    * @return the name of the micro-kernel
@@ -518,11 +518,61 @@ public final class Gemm {
    *
    * <p>The shape is what C2 vectorises: every access in the inner loop is {@code array[j]} on a
    * distinct array, all loads come before the stores, and the body (8 fused multiply-adds) is
-   * small enough to be unrolled. Four by four stays scalar on JDK 17.
+   * small enough to be unrolled. Four by four stays scalar on JDK 17 (see {@link #kernel4}).
    */
   static void kernel(double[] ap, double[][] bp, int kc, int nc,
       double[] c0, double[] c1, double[] c2, double[] c3) {
+    kernelFrom(0, ap, bp, kc, nc, c0, c1, c2, c3);
+  }
+
+  /**
+   * {@link #kernel} with four steps of p per pass over j, so that C is read and written half as
+   * often: the same operations in the same order, so the same bits. C2 vectorises this shape
+   * from JDK 25 on; JDK 17 leaves it scalar, several times slower.
+   */
+  static void kernel4(double[] ap, double[][] bp, int kc, int nc,
+      double[] c0, double[] c1, double[] c2, double[] c3) {
     int p = 0;
+    for (; p + 3 < kc; p += 4) {
+      double[] b0 = bp[p];
+      double[] b1 = bp[p + 1];
+      double[] b2 = bp[p + 2];
+      double[] b3 = bp[p + 3];
+      int q = p * MR;
+      double a00 = ap[q];
+      double a10 = ap[q + 1];
+      double a20 = ap[q + 2];
+      double a30 = ap[q + 3];
+      double a01 = ap[q + 4];
+      double a11 = ap[q + 5];
+      double a21 = ap[q + 6];
+      double a31 = ap[q + 7];
+      double a02 = ap[q + 8];
+      double a12 = ap[q + 9];
+      double a22 = ap[q + 10];
+      double a32 = ap[q + 11];
+      double a03 = ap[q + 12];
+      double a13 = ap[q + 13];
+      double a23 = ap[q + 14];
+      double a33 = ap[q + 15];
+      for (int j = 0; j < nc; j++) {
+        double x0 = b0[j];
+        double x1 = b1[j];
+        double x2 = b2[j];
+        double x3 = b3[j];
+        c0[j] = Math.fma(a03, x3, Math.fma(a02, x2, Math.fma(a01, x1, Math.fma(a00, x0, c0[j]))));
+        c1[j] = Math.fma(a13, x3, Math.fma(a12, x2, Math.fma(a11, x1, Math.fma(a10, x0, c1[j]))));
+        c2[j] = Math.fma(a23, x3, Math.fma(a22, x2, Math.fma(a21, x1, Math.fma(a20, x0, c2[j]))));
+        c3[j] = Math.fma(a33, x3, Math.fma(a32, x2, Math.fma(a31, x1, Math.fma(a30, x0, c3[j]))));
+      }
+    }
+    kernelFrom(p, ap, bp, kc, nc, c0, c1, c2, c3);
+  }
+
+  /** {@link #kernel} for the steps {@code p0 <= p < kc} only. */
+  private static void kernelFrom(int p0, double[] ap, double[][] bp, int kc, int nc,
+      double[] c0, double[] c1, double[] c2, double[] c3) {
+    int p = p0;
     for (; p + 1 < kc; p += 2) {
       double[] b0 = bp[p];
       double[] b1 = bp[p + 1];

@@ -6,7 +6,9 @@ import java.util.Optional;
 /**
  * Chooses {@link Gemm}'s four-row micro-kernel once, when first used.
  *
- * <p>The default is the scalar {@link Gemm#kernel}, which the JIT vectorises. When the JVM was
+ * <p>The default is the scalar {@link Gemm#kernel}, which the JIT vectorises, or on JDK 25 and
+ * later {@link Gemm#kernel4}, which it vectorises there too and which reads and writes C half as
+ * often. When the JVM was
  * started with {@code --add-modules jdk.incubator.vector}, {@code VectorGemmKernel} is loaded by
  * name and used instead; without that flag no class of the incubating module is ever loaded and
  * nothing is printed. The system property {@code dropnet.vector=false} forces the scalar kernel.
@@ -16,8 +18,11 @@ final class GemmKernels {
   /** The module of the Vector API. */
   static final String VECTOR_MODULE = "jdk.incubator.vector";
 
-  /** The scalar kernel, always available. */
-  static final MicroKernel SCALAR = new MicroKernel() {
+  /** The JDK release from which C2 vectorises {@link Gemm#kernel4}. */
+  static final int FOUR_STEP_RELEASE = 25;
+
+  /** Two steps of p per pass ({@link Gemm#kernel}): what JDK 17 vectorises. */
+  static final MicroKernel TWO_STEPS = new MicroKernel() {
     @Override
     public void kernel(double[] ap, double[][] bp, int kc, int nc,
         double[] c0, double[] c1, double[] c2, double[] c3) {
@@ -34,6 +39,32 @@ final class GemmKernels {
       return "scalar";
     }
   };
+
+  /** Four steps of p per pass ({@link Gemm#kernel4}): faster where C2 vectorises it. */
+  static final MicroKernel FOUR_STEPS = new MicroKernel() {
+    @Override
+    public void kernel(double[] ap, double[][] bp, int kc, int nc,
+        double[] c0, double[] c1, double[] c2, double[] c3) {
+      Gemm.kernel4(ap, bp, kc, nc, c0, c1, c2, c3);
+    }
+
+    @Override
+    public int depth() {
+      return Gemm.KC;
+    }
+
+    @Override
+    public String name() {
+      return "scalar (four steps per pass)";
+    }
+  };
+
+  /**
+   * The kernel without the Vector API, always available: four steps of p per pass on JDK 25 and
+   * later, two before (where four would stay scalar). The results are the same.
+   */
+  static final MicroKernel SCALAR =
+      Runtime.version().feature() >= FOUR_STEP_RELEASE ? FOUR_STEPS : TWO_STEPS;
 
   /** The Vector API kernel, or null when the module is absent or the kernel unusable. */
   static final MicroKernel VECTOR = loadVector();

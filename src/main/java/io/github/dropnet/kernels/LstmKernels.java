@@ -340,7 +340,7 @@ public final class LstmKernels {
         } else if (rows == 2) {
           Gemm.kernel2(ap, b, k, width, acc[0], acc[1]);
         } else {
-          Gemm.kernel(ap, b, k, width, acc[0], acc[1], acc[2], acc[3]);
+          GemmKernels.SCALAR.kernel(ap, b, k, width, acc[0], acc[1], acc[2], acc[3]);
         }
         for (int r = 0; r < rows; r++) {
           System.arraycopy(acc[r], 0, c1, c1Off + (i + r) * ldc1, w1);

@@ -11,9 +11,9 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The choice of Gemm's micro-kernel, and bit-identity of the Vector API kernel with the scalar
- * one. The comparisons run only where the JVM has {@code jdk.incubator.vector} (the
- * {@code vector-api} test execution), where they must run.
+ * The choice of Gemm's micro-kernel, and bit-identity of its variants: the two scalar kernels
+ * always, the Vector API kernel with the scalar one only where the JVM has
+ * {@code jdk.incubator.vector} (the {@code vector-api} test execution), where it must run.
  */
 class GemmKernelsTest {
   private static final int[] SIZES = {1, 7, 33, 129};
@@ -24,9 +24,12 @@ class GemmKernelsTest {
 
   @Test
   void selectionFollowsTheModuleAndTheProperty() {
+    MicroKernel scalar = Runtime.version().feature() >= GemmKernels.FOUR_STEP_RELEASE
+        ? GemmKernels.FOUR_STEPS : GemmKernels.TWO_STEPS;
+    assertSame(scalar, GemmKernels.SCALAR);
     if (!vectorModulePresent()) {
       assertSame(GemmKernels.SCALAR, GemmKernels.ACTIVE);
-      assertEquals("scalar", Dropnet.gemmKernel());
+      assertTrue(Dropnet.gemmKernel().startsWith("scalar"), Dropnet.gemmKernel());
       return;
     }
     assertNotNull(GemmKernels.VECTOR, "jdk.incubator.vector is present but its kernel is not");
@@ -87,8 +90,48 @@ class GemmKernelsTest {
     MicroKernel vector = GemmKernels.VECTOR;
     assumeTrue(vector != null || Boolean.getBoolean("dropnet.test.expectVector"));
     assertNotNull(vector);
+    assertSameBits(GemmKernels.SCALAR, vector);
+  }
+
+  @Test
+  void fourStepKernelMatchesTheTwoStepKernelOnFullWidthsAndTails() {
+    assertSameBits(GemmKernels.TWO_STEPS, GemmKernels.FOUR_STEPS);
+  }
+
+  @Test
+  void fourStepKernelGivesTheSameProductsOnEveryPath() {
+    SplittableRandom rnd = new SplittableRandom(11);
+    int[] paths = {Gemm.AUTO, Gemm.ALONG_ROWS, Gemm.ALONG_COLUMNS};
+    for (int m : SIZES) {
+      for (int n : SIZES) {
+        for (int k : SIZES) {
+          for (int t = 0; t < 4; t++) {
+            boolean transA = (t & 1) != 0;
+            boolean transB = (t & 2) != 0;
+            double[] a = random(rnd, m * k);
+            double[] b = random(rnd, k * n);
+            double[] c0 = random(rnd, m * n);
+            for (int path : paths) {
+              double[] expected = c0.clone();
+              double[] actual = c0.clone();
+              run(path, GemmKernels.TWO_STEPS, transA, transB, m, n, k, a, b, expected, true);
+              run(path, GemmKernels.FOUR_STEPS, transA, transB, m, n, k, a, b, actual, true);
+              for (int i = 0; i < expected.length; i++) {
+                assertEquals(Double.doubleToRawLongBits(expected[i]),
+                    Double.doubleToRawLongBits(actual[i]), "m=" + m + " n=" + n + " k=" + k
+                        + " t=" + t + " path=" + path + ": element " + i);
+              }
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Runs both kernels on the same strips, every depth tail and width up to 70: same bits. */
+  private static void assertSameBits(MicroKernel reference, MicroKernel other) {
     SplittableRandom rnd = new SplittableRandom(7);
-    for (int kc : new int[] {1, 2, 3, 17, 256}) {
+    for (int kc : new int[] {1, 2, 3, 4, 5, 6, 7, 17, 256}) {
       for (int nc = 0; nc <= 70; nc++) {
         double[] ap = random(rnd, kc * Gemm.MR);
         double[][] bp = new double[kc][];
@@ -101,9 +144,8 @@ class GemmKernelsTest {
           expected[r] = random(rnd, nc + Gemm.PAD);
           actual[r] = expected[r].clone();
         }
-        GemmKernels.SCALAR.kernel(ap, bp, kc, nc, expected[0], expected[1], expected[2],
-            expected[3]);
-        vector.kernel(ap, bp, kc, nc, actual[0], actual[1], actual[2], actual[3]);
+        reference.kernel(ap, bp, kc, nc, expected[0], expected[1], expected[2], expected[3]);
+        other.kernel(ap, bp, kc, nc, actual[0], actual[1], actual[2], actual[3]);
         for (int r = 0; r < Gemm.MR; r++) {
           for (int j = 0; j < expected[r].length; j++) {
             assertEquals(Double.doubleToRawLongBits(expected[r][j]),
