@@ -22,42 +22,10 @@ final class GemmKernels {
   static final int FOUR_STEP_RELEASE = 25;
 
   /** Two steps of p per pass ({@link Gemm#kernel}): what JDK 17 vectorises. */
-  static final MicroKernel TWO_STEPS = new MicroKernel() {
-    @Override
-    public void kernel(double[] ap, double[][] bp, int kc, int nc,
-        double[] c0, double[] c1, double[] c2, double[] c3) {
-      Gemm.kernel(ap, bp, kc, nc, c0, c1, c2, c3);
-    }
-
-    @Override
-    public int depth() {
-      return Gemm.KC;
-    }
-
-    @Override
-    public String name() {
-      return "scalar";
-    }
-  };
+  static final MicroKernel TWO_STEPS = scalar("scalar", Gemm::kernel);
 
   /** Four steps of p per pass ({@link Gemm#kernel4}): faster where C2 vectorises it. */
-  static final MicroKernel FOUR_STEPS = new MicroKernel() {
-    @Override
-    public void kernel(double[] ap, double[][] bp, int kc, int nc,
-        double[] c0, double[] c1, double[] c2, double[] c3) {
-      Gemm.kernel4(ap, bp, kc, nc, c0, c1, c2, c3);
-    }
-
-    @Override
-    public int depth() {
-      return Gemm.KC;
-    }
-
-    @Override
-    public String name() {
-      return "scalar (four steps per pass)";
-    }
-  };
+  static final MicroKernel FOUR_STEPS = scalar("scalar (four steps per pass)", Gemm::kernel4);
 
   /**
    * The kernel without the Vector API, always available: four steps of p per pass on JDK 25 and
@@ -75,6 +43,34 @@ final class GemmKernels {
           ? VECTOR : SCALAR;
 
   private GemmKernels() {}
+
+  /** The signature of {@link MicroKernel#kernel}, for the plain static kernels of {@link Gemm}. */
+  @FunctionalInterface
+  private interface StripKernel {
+    void run(double[] ap, double[][] bp, int kc, int nc,
+        double[] c0, double[] c1, double[] c2, double[] c3);
+  }
+
+  /** A static kernel of {@link Gemm} with its name, blocked at {@link Gemm#KC}. */
+  private static MicroKernel scalar(String name, StripKernel body) {
+    return new MicroKernel() {
+      @Override
+      public void kernel(double[] ap, double[][] bp, int kc, int nc,
+          double[] c0, double[] c1, double[] c2, double[] c3) {
+        body.run(ap, bp, kc, nc, c0, c1, c2, c3);
+      }
+
+      @Override
+      public int depth() {
+        return Gemm.KC;
+      }
+
+      @Override
+      public String name() {
+        return name;
+      }
+    };
+  }
 
   private static MicroKernel loadVector() {
     Optional<Module> module = ModuleLayer.boot().findModule(VECTOR_MODULE);

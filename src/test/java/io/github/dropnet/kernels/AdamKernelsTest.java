@@ -22,14 +22,6 @@ class AdamKernelsTest {
     }
   }
 
-  private static double[] random(SplittableRandom r, int n, double zeroShare) {
-    double[] a = new double[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = r.nextDouble() < zeroShare ? 0.0 : r.nextDouble(-2, 2);
-    }
-    return a;
-  }
-
   @ParameterizedTest
   @ValueSource(ints = {1, 7, 33, 129, 100_003})
   void stepMatchesThePlainRuleBitForBitOnAnyThreadCount(int n) {
@@ -37,10 +29,10 @@ class AdamKernelsTest {
       for (int threads : new int[] {1, 2, 3}) {
         SplittableRandom r = new SplittableRandom(n * 31L + threads);
         // zeros in g, m and v, so that with epsilon 0 some denominators are 0
-        double[] p = random(r, n, 0);
-        double[] g = random(r, n, 0.3);
-        double[] m = random(r, n, 0.3);
-        double[] v = random(r, n, 0.3);
+        double[] p = RandomArrays.withZeros(r, n, 0);
+        double[] g = RandomArrays.withZeros(r, n, 0.3);
+        double[] m = RandomArrays.withZeros(r, n, 0.3);
+        double[] v = RandomArrays.withZeros(r, n, 0.3);
         for (int i = 0; i < n; i++) {
           v[i] = Math.abs(v[i]);
           if (v[i] == 0) {

@@ -25,14 +25,6 @@ class RmsPropKernelsTest {
     }
   }
 
-  private static double[] random(SplittableRandom r, int n, double zeroShare) {
-    double[] a = new double[n];
-    for (int i = 0; i < n; i++) {
-      a[i] = r.nextDouble() < zeroShare ? 0.0 : r.nextDouble(-2, 2);
-    }
-    return a;
-  }
-
   @ParameterizedTest
   @ValueSource(ints = {1, 7, 33, 129, 100_003})
   void stepMatchesThePlainRuleBitForBitOnAnyThreadCount(int n) {
@@ -40,10 +32,11 @@ class RmsPropKernelsTest {
       for (boolean withMomentum : new boolean[] {false, true}) {
         for (int threads : new int[] {1, 2, 3}) {
           SplittableRandom r = new SplittableRandom(n * 31L + threads);
-          double[] p = random(r, n, 0);
-          double[] g = random(r, n, 0.3);   // zeros, so that with epsilon 0 some v stay 0
+          double[] p = RandomArrays.withZeros(r, n, 0);
+          // zeros in g, so that with epsilon 0 some v stay 0
+          double[] g = RandomArrays.withZeros(r, n, 0.3);
           double[] v = new double[n];
-          double[] b = withMomentum ? random(r, n, 0) : null;
+          double[] b = withMomentum ? RandomArrays.withZeros(r, n, 0) : null;
           double[] p2 = p.clone();
           double[] v2 = v.clone();
           double[] b2 = b == null ? null : b.clone();
