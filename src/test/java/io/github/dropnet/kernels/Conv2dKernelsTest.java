@@ -142,10 +142,16 @@ class Conv2dKernelsTest {
 
   /** Batches large enough to split into several pieces and groups, thread counts 1, 2 and 3. */
   static Stream<Arguments> threadCases() {
+    return sameStrideOne(new int[][] {{33, 7, 7, 1, 7, 3}, {7, 33, 33, 1, 33, 3},
+        {33, 7, 33, 7, 1, 3}, {33, 7, 7, 33, 7, 1}, {7, 33, 7, 7, 33, 7}});
+  }
+
+  /**
+   * Stride-1, SAME convolutions in both layouts, one per row of {@code n, h, w, c, filters,
+   * kernel}, as (reference, filters) arguments.
+   */
+  private static Stream<Arguments> sameStrideOne(int[][] cases) {
     List<Arguments> out = new ArrayList<>();
-    // n, h, w, c, filters, kernel; stride 1, SAME
-    int[][] cases = {{33, 7, 7, 1, 7, 3}, {7, 33, 33, 1, 33, 3}, {33, 7, 33, 7, 1, 3},
-        {33, 7, 7, 33, 7, 1}, {7, 33, 7, 7, 33, 7}};
     for (int[] k : cases) {
       for (boolean channelsFirst : new boolean[] {false, true}) {
         ReferenceConv ref = new ReferenceConv(
@@ -190,18 +196,8 @@ class Conv2dKernelsTest {
 
   /** Stride-1 convolutions with batches of 1, 7, 33 and 129 images, for the staged forward. */
   static Stream<Arguments> stagedCases() {
-    List<Arguments> out = new ArrayList<>();
-    // n, h, w, c, filters, kernel
-    int[][] cases = {{1, 7, 7, 1, 7, 3}, {7, 33, 7, 1, 33, 3}, {33, 7, 7, 1, 7, 3},
-        {129, 7, 7, 1, 1, 3}, {33, 7, 7, 7, 33, 1}};
-    for (int[] k : cases) {
-      for (boolean channelsFirst : new boolean[] {false, true}) {
-        ReferenceConv ref = new ReferenceConv(
-            k[0], k[1], k[2], k[3], k[5], k[5], 1, 1, 1, 1, true, channelsFirst);
-        out.add(Arguments.of(ref, k[4]));
-      }
-    }
-    return out.stream();
+    return sameStrideOne(new int[][] {{1, 7, 7, 1, 7, 3}, {7, 33, 7, 1, 33, 3},
+        {33, 7, 7, 1, 7, 3}, {129, 7, 7, 1, 1, 3}, {33, 7, 7, 7, 33, 1}});
   }
 
   /**
