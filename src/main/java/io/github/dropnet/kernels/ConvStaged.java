@@ -8,8 +8,8 @@ import java.util.function.Supplier;
  *
  * <p>A new {@code double[]} is zeroed by the thread that asks for it, before anyone can write
  * to it: for an output of many MiB, as long as a fair share of the convolution, during which
- * the library's other threads would wait. Here the allocation is the first of the items that
- * the threads claim in turn ({@link Parallel#forBlocks}); the others are blocks of images. A
+ * the library's other threads would wait. Here the allocation is the first piece of work the
+ * threads claim, before the blocks of images ({@link Parallel#forBlocksAfter}). A
  * block claimed before the new array exists is computed into a scratch array of the same
  * layout, the stage, and copied over at the end; every later block goes straight to the new
  * array. Each image is computed by {@link ConvPlanar#forward} either way, so the results do not
@@ -36,30 +36,20 @@ final class ConvStaged {
     int outImage = g.outPlane() * filters;
     AtomicReference<double[]> made = new AtomicReference<>();
     boolean[] staged = new boolean[blocks];
-    // item 0 makes the output, item b + 1 computes block b
-    Parallel.forBlocks(blocks + 1, 1, (from, to) -> {
-      ConvPlanar planar = null;
-      for (int item = from; item < to; item++) {
-        if (item == 0) {
-          made.set(fresh.get());
-          continue;
-        }
-        int b = item - 1;
+    // the output is made first; meanwhile, and after, blocks of images are computed
+    Parallel.forBlocksAfter(() -> made.set(fresh.get()), blocks, 1, (from, to) -> {
+      ConvPlanar planar = ConvPlanar.take(g, filters, channelsFirst);
+      for (int b = from; b < to; b++) {
         double[] out = made.get();
         if (out == null) {
           out = stage;
           staged[b] = true;
         }
-        if (planar == null) {
-          planar = ConvPlanar.take(g, filters, channelsFirst);
-        }
         for (int n = b * block; n < Math.min(batch, (b + 1) * block); n++) {
           planar.forward(x, strips, bias, relu, out, n);
         }
       }
-      if (planar != null) {
-        ConvPlanar.give(planar);
-      }
+      ConvPlanar.give(planar);
     });
     double[] out = made.get();
     Parallel.forBlocks(blocks, 1, (from, to) -> {

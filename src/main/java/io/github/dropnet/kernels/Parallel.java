@@ -125,6 +125,36 @@ public final class Parallel {
     job.awaitAndRethrow();
   }
 
+  /**
+   * {@link #forBlocks} with one more piece of work, {@code first}, claimed before the blocks of
+   * {@code [0, n)}: the threads take work as they come free, so with two threads one runs
+   * {@code first} while the other starts on the blocks. For work that one thread would otherwise
+   * do before the others could start, such as allocating a large array (which the JVM zeroes on
+   * the allocating thread). {@code first} runs exactly once, also when {@code n <= 0}; with one
+   * thread, or inside a chunk, it runs before the whole range, inline.
+   *
+   * @param first work independent of the blocks
+   * @param n the number of items
+   * @param block the items per block ({@code >= 1})
+   * @param body the work; its blocks must be independent
+   */
+  public static void forBlocksAfter(Runnable first, int n, int block, IntRangeBody body) {
+    if (block < 1) {
+      throw new IllegalArgumentException(
+          "Parallel.forBlocksAfter: block must be >= 1, received " + block);
+    }
+    // the items [0, block) stand for the first piece of work, so the blocks keep their bounds
+    forBlocks(block + Math.max(0, n), block, (from, to) -> {
+      if (from < block) {
+        first.run();
+        from = block;
+      }
+      if (from < to) {
+        body.run(from - block, to - block);
+      }
+    });
+  }
+
   /** The shared pool, created or resized so that it holds at least {@code helpers} threads. */
   private static ThreadPoolExecutor pool(int helpers) {
     ThreadPoolExecutor p = pool;

@@ -48,8 +48,8 @@ public final class Pool2dKernels {
 
   /**
    * {@link #maxForward(double[], ConvGeometry, boolean, double[], int[]) maxForward}, with
-   * {@code alongside} run once, as one more block of work among the images: the threads take
-   * blocks as they come free, so with two threads one runs it while the other starts on the
+   * {@code alongside} run once, as one more piece of work before the images
+   * ({@link Parallel#forBlocksAfter}): with two threads one runs it while the other starts on the
    * images. Layers use it to allocate the backward's large gradient array (which the JVM zeroes
    * on one thread) while pooling goes on.
    *
@@ -60,20 +60,20 @@ public final class Pool2dKernels {
     int inImage = g.channels() * g.inPlane();
     int outImage = g.channels() * g.outPlane();
     int block = grain(inImage);
-    int first = alongside == null ? 0 : block; // items [0, block) stand for the extra work
-    Parallel.forBlocks(first + g.batch(), block, (from, to) -> {
-      if (from < first) {
-        alongside.run();
-        from = first;
-      }
-      for (int n = from - first; n < to - first; n++) {
+    Parallel.IntRangeBody images = (from, to) -> {
+      for (int n = from; n < to; n++) {
         if (channelsFirst) {
           forwardFirst(x, g, n * inImage, out, argmax, n * outImage);
         } else {
           forwardLast(x, g, n * inImage, out, argmax, n * outImage);
         }
       }
-    });
+    };
+    if (alongside == null) {
+      Parallel.forBlocks(g.batch(), block, images);
+    } else {
+      Parallel.forBlocksAfter(alongside, g.batch(), block, images);
+    }
   }
 
   /** Images per block of work: about {@value #GRAIN_ELEMENTS} input elements. */

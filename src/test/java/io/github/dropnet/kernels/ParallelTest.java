@@ -156,6 +156,37 @@ class ParallelTest {
   }
 
   @Test
+  void forBlocksAfterRunsTheFirstWorkOnceAndEveryItemOnce() {
+    for (int threads : new int[] {1, 2, 3}) {
+      Dropnet.setThreads(threads);
+      for (int n : new int[] {0, 1, 7, 33, 129}) {
+        for (int block : new int[] {1, 4, 200}) {
+          AtomicInteger firstRuns = new AtomicInteger();
+          int[] seen = new int[n];
+          List<int[]> ranges = Collections.synchronizedList(new ArrayList<>());
+          Parallel.forBlocksAfter(firstRuns::incrementAndGet, n, block, (from, to) -> {
+            ranges.add(new int[] {from, to});
+            for (int i = from; i < to; i++) {
+              seen[i]++;
+            }
+          });
+          String label = "threads=" + threads + " n=" + n + " block=" + block;
+          assertEquals(1, firstRuns.get(), label);
+          for (int i = 0; i < n; i++) {
+            assertEquals(1, seen[i], label + ": item " + i);
+          }
+          for (int[] r : ranges) {
+            assertTrue(0 <= r[0] && r[0] < r[1] && r[1] <= n, label + ": range "
+                + r[0] + ".." + r[1]);
+          }
+        }
+      }
+    }
+    assertThrows(IllegalArgumentException.class,
+        () -> Parallel.forBlocksAfter(() -> { }, 3, 0, (from, to) -> { }));
+  }
+
+  @Test
   void badGrainIsRejected() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> Parallel.forRange(10, 0, (from, to) -> { }));
