@@ -229,12 +229,16 @@ public final class DropoutKernels {
   /** {@code dst[base + j] = bit j of bits ? src[base + j] * scale : 0.0} for {@code j < len}. */
   private static void applyWord(
       double[] src, double[] dst, long bits, int base, int len, double scale) {
+    // scale every element (a loop the JIT vectorises), then overwrite the dropped ones with +0.0,
+    // visiting only their bits: a dropped element becomes +0.0 whatever src holds (even an
+    // infinity or a NaN)
     for (int j = 0; j < len; j++) {
-      // all ones when kept, all zeros when dropped: selects without a branch, and a dropped
-      // element becomes +0.0 whatever src holds (even an infinity or a NaN)
-      long keep = -((bits >>> j) & 1L);
-      dst[base + j] =
-          Double.longBitsToDouble(Double.doubleToRawLongBits(src[base + j] * scale) & keep);
+      dst[base + j] = src[base + j] * scale;
+    }
+    long dropped = ~bits & (len == 64 ? -1L : (1L << len) - 1);
+    while (dropped != 0) {
+      dst[base + Long.numberOfTrailingZeros(dropped)] = 0.0;
+      dropped &= dropped - 1;
     }
   }
 }
