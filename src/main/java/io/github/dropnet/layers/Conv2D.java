@@ -443,6 +443,25 @@ public final class Conv2D implements Layer {
   @Override
   public Tensor backward(Tensor gradOutput) {
     Cache c = Checks.forwardDone(NAME, cache);
+    double[] dx = new double[c.input().size()];
+    gradients(c, gradOutput, dx);
+    return Tensor.wrap(dx, c.input().shape());
+  }
+
+  /**
+   * The kernel and bias gradients as {@link #backward} computes them, without the input gradient
+   * (the transposed convolution of the gradient with the kernel).
+   *
+   * @throws IllegalStateException if there was no forward yet
+   * @throws IllegalArgumentException if {@code gradOutput} does not have the output's shape
+   */
+  @Override
+  public void backwardWeightsOnly(Tensor gradOutput) {
+    gradients(Checks.forwardDone(NAME, cache), gradOutput, null);
+  }
+
+  /** Fills the kernel and bias gradients, and {@code dx} unless it is null. */
+  private void gradients(Cache c, Tensor gradOutput, double[] dx) {
     Checks.gradShape(NAME, c.outputShape(), gradOutput);
     double[] dy;
     double[] mask = null;
@@ -456,11 +475,9 @@ public final class Conv2D implements Layer {
       int last = c.outputShape()[3];
       activation.backward(c.output(), dy, dy.length / last, last);
     }
-    double[] dx = new double[c.input().size()];
     Conv2dKernels.backward(
         c.input().data(), dy, mask, kernel.data(), c.geometry(), filters, channelsFirst(), dx,
         kernelGrad.data(), useBias ? biasGrad.data() : null);
-    return Tensor.wrap(dx, c.input().shape());
   }
 
   // ---------------------------------------------------------------- weights

@@ -294,6 +294,26 @@ public final class Dense implements Layer {
   @Override
   public Tensor backward(Tensor gradOutput) {
     Cache c = Checks.forwardDone(NAME, cache);
+    double[] dz = weightGradients(c, gradOutput);
+    double[] dx = new double[c.rows() * inputDim];
+    DenseKernels.backwardInput(dz, kernel.data(), c.rows(), inputDim, units, dx);
+    return Tensor.wrap(dx, c.input().shape());
+  }
+
+  /**
+   * The kernel and bias gradients as {@link #backward} computes them, without the input gradient
+   * (the product {@code dz . kernel^T}).
+   *
+   * @throws IllegalStateException before any forward
+   * @throws IllegalArgumentException if {@code gradOutput} does not have the last output's shape
+   */
+  @Override
+  public void backwardWeightsOnly(Tensor gradOutput) {
+    weightGradients(Checks.forwardDone(NAME, cache), gradOutput);
+  }
+
+  /** Fills the kernel and bias gradients; returns {@code dz}, the gradient before the activation. */
+  private double[] weightGradients(Cache c, Tensor gradOutput) {
     Checks.gradShape(NAME, c.output().shape(), gradOutput);
     int rows = c.rows();
     double[] dz = gradOutput.toArray();
@@ -301,9 +321,7 @@ public final class Dense implements Layer {
     DenseKernels.backwardWeights(
         c.input().data(), dz, rows, inputDim, units,
         kernelGrad.data(), useBias ? biasGrad.data() : null);
-    double[] dx = new double[rows * inputDim];
-    DenseKernels.backwardInput(dz, kernel.data(), rows, inputDim, units, dx);
-    return Tensor.wrap(dx, c.input().shape());
+    return dz;
   }
 
   /** Copies of the kernel {@code (in, units)} and bias {@code (units)}; empty before build. */

@@ -95,6 +95,21 @@ public interface Layer {
   Tensor backward(Tensor gradOutput);
 
   /**
+   * {@link #backward} for a layer whose input gradient nobody reads, such as the first layer of
+   * a model in training (its input is the data, as an input tensor without {@code requires_grad}
+   * in PyTorch): computes the same weight gradients, and may skip the input gradient, for a
+   * dense or convolution layer a matrix product as large as its weight gradient. The default
+   * runs {@link #backward} and drops the result.
+   *
+   * @param gradOutput the gradient of the loss with respect to the last output; not modified
+   * @throws IllegalStateException if there was no forward yet
+   * @throws IllegalArgumentException if {@code gradOutput} does not have the last output's shape
+   */
+  default void backwardWeightsOnly(Tensor gradOutput) {
+    backward(gradOutput);
+  }
+
+  /**
    * Copies of the weights, in the order and Keras layouts of the API; empty if none.
    *
    * The default copies {@link #parameters()}, which suits a layer without weights.

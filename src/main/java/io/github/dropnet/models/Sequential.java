@@ -48,8 +48,9 @@ import java.util.SplittableRandom;
  *
  * <h2>Training</h2>
  * {@link #compile} sets the optimizer, the loss and the metrics; {@link #fit} then, for every
- * batch of rows: {@code forward(batch, true)}, the loss and its gradient, {@code backward},
- * {@code optimizer.step(parameters(), gradients())}. The rows are copied into each batch, in a new
+ * batch of rows: {@code forward(batch, true)}, the loss and its gradient,
+ * {@link #backwardWeightsOnly} (the weight gradients of {@code backward}, without the gradient
+ * with respect to the data), {@code optimizer.step(parameters(), gradients())}. The rows are copied into each batch, in a new
  * random order every epoch unless shuffling is off; the last batch may be smaller. Progress
  * output, validation, callbacks and the {@link History} follow Keras (see {@link FitOptions},
  * {@link Callback}).
@@ -232,6 +233,36 @@ public final class Sequential implements Layer, Stochastic {
       }
     }
     return g;
+  }
+
+  /**
+   * The backward of a training step, computing only what the weight gradients need: the layers
+   * from the last down to the first one with weights, which gets {@link
+   * Layer#backwardWeightsOnly}; the layers before it (with no weights) get no backward at all,
+   * as nothing reads their gradients. {@link #fit} runs this; the weight gradients are those of
+   * {@link #backward}.
+   *
+   * @throws IllegalStateException if there was no forward yet
+   * @throws IllegalArgumentException if {@code gradOutput} does not have the last output's shape
+   */
+  @Override
+  public void backwardWeightsOnly(Tensor gradOutput) {
+    int first = 0;
+    while (first < layers.size() && layers.get(first).parameters().isEmpty()) {
+      first++;
+    }
+    Tensor g = gradOutput;
+    for (int i = layers.size() - 1; i >= first; i--) {
+      try {
+        if (i > first) {
+          g = layers.get(i).backward(g);
+        } else {
+          layers.get(i).backwardWeightsOnly(g);
+        }
+      } catch (IllegalArgumentException | IllegalStateException e) {
+        throw inLayer(i, layers.get(i), e);
+      }
+    }
   }
 
   /** Every layer's weights (copies), concatenated in layer order. */
@@ -528,7 +559,7 @@ public final class Sequential implements Layer, Stochastic {
         Tensor yb = Rows.gather(trainY, order, from, to);
         Tensor pred = forward(xb, true);
         means.add(loss.compute(pred, yb), pred, yb, to - from);
-        backward(loss.gradient(pred, yb));
+        backwardWeightsOnly(loss.gradient(pred, yb));
         optimizer.step(parameters(), gradients());
         Map<String, Double> batchLogs = Collections.unmodifiableMap(means.logs(""));
         for (Callback c : callbacks) {
