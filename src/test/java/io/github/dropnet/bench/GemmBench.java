@@ -52,7 +52,13 @@ public final class GemmBench {
       new Shape("L5.hU", "LSTM step h (64,128) . U (128,512)", false, false, 64, 512, 128, true),
       new Shape("L5.xW", "LSTM step x (64,32) . W (32,512)", false, false, 64, 512, 32, true),
       new Shape("L5.dh", "LSTM step dgates . U^T", false, true, 64, 128, 512, false),
-      new Shape("L5.dU", "LSTM step dU += h^T . dgates", true, false, 128, 512, 64, true));
+      new Shape("L5.dU", "LSTM step dU += h^T . dgates", true, false, 128, 512, 64, true),
+      new Shape("E1.fwd1", "E1 first Dense x (128,784) . W (784,512)", false, false, 128, 512,
+          784, true),
+      new Shape("E1.dW1", "E1 first Dense dW = x^T . dz", true, false, 784, 512, 128, false),
+      new Shape("E1.fwd2", "E1 second Dense h (128,512) . W (512,512)", false, false, 128, 512,
+          512, true),
+      new Shape("E1.dx2", "E1 second Dense dx = dz . W^T", false, true, 128, 512, 512, false));
 
   public static void main(String[] args) {
     int[] threads = {1, 2};
