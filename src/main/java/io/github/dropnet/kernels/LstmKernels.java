@@ -174,7 +174,8 @@ public final class LstmKernels {
    * @param dh modified, workspace {@code (n, u)}
    * @param dc modified, workspace {@code (n, u)}
    * @param gradX modified: the gradient with respect to {@code x} as given to forward (that is,
-   *     after the input mask), {@code (n, steps, in)}
+   *     after the input mask), {@code (n, steps, in)}; or null to skip it (the other gradients
+   *     do not change)
    * @param gradKernel modified: {@code (in, 4u)}
    * @param gradRecurrentKernel modified: {@code (u, 4u)}
    * @param gradBias modified: {@code (4u)}
@@ -191,16 +192,24 @@ public final class LstmKernels {
     Arrays.fill(dh, 0, n * units, 0.0);
     Arrays.fill(dc, 0, n * units, 0.0);
 
-    // [kernel; recurrentKernel]^T (4u, in + u): [dx_t, dh_{t-1}] = dz_t . packedT, one product
-    double[][] packedT = packColumns(kernel, recurrentKernel, in, units, g4);
+    // [kernel; recurrentKernel]^T (4u, in + u): [dx_t, dh_{t-1}] = dz_t . packedT, one product;
+    // without dx, recurrentKernel^T (4u, u) alone
+    double[][] packedT = gradX != null
+        ? packColumns(kernel, recurrentKernel, in, units, g4)
+        : packColumns(recurrentKernel, null, units, 0, g4);
     Parallel.forBlocks(n, SEQUENCES_PER_BLOCK, (b0, b1) -> {
       StepProduct step = new StepProduct(g4, in + units);
       for (int t = steps - 1; t >= 0; t--) {
         backwardGates(b0, b1, t, steps, units, gates, c, tanhC, gradOut, allSteps, gradGates,
             dh, dc);
         // gradX_t and (for t > 0) dh_{t-1} = (dz_t . recurrentKernel^T) * recMask
-        step.run(b0, b1, gradGates, t * g4, steps * g4, g4, null, 0, 0, 0, packedT, null,
-            gradX, t * in, steps * in, in, t > 0 ? dh : null, 0, t > 0 ? units : 0);
+        if (gradX != null) {
+          step.run(b0, b1, gradGates, t * g4, steps * g4, g4, null, 0, 0, 0, packedT, null,
+              gradX, t * in, steps * in, in, t > 0 ? dh : null, 0, t > 0 ? units : 0);
+        } else if (t > 0) {
+          step.run(b0, b1, gradGates, t * g4, steps * g4, g4, null, 0, 0, 0, packedT, null,
+              dh, 0, units, units, null, 0, 0);
+        }
         if (t > 0 && recurrentMask != null) {
           for (int k = b0 * units; k < b1 * units; k++) {
             double r = recurrentMask[k];
@@ -267,7 +276,10 @@ public final class LstmKernels {
     return out;
   }
 
-  /** The transpose of {@link #packRows}: {@code cols} padded arrays of {@code r1 + r2}. */
+  /**
+   * The transpose of {@link #packRows}: {@code cols} padded arrays of {@code r1 + r2}
+   * ({@code bottom} may be null when {@code r2} is 0).
+   */
   private static double[][] packColumns(double[] top, double[] bottom, int r1, int r2, int cols) {
     double[][] out = AlignedRows.make(cols, r1 + r2 + Gemm.PAD);
     for (int r = 0; r < r1; r++) {

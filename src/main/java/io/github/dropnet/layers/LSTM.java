@@ -408,24 +408,40 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
   @Override
   public Tensor backward(Tensor gradOutput) {
     Cache k = Checks.forwardDone(NAME, cache);
+    double[] gradX = new double[k.batch() * k.steps() * inputDim];
+    gradients(k, gradOutput, gradX);
+    if (k.inputMask() != null) {
+      LstmKernels.maskSteps(k.batch(), k.steps(), inputDim, gradX, k.inputMask(), gradX);
+    }
+    return Tensor.wrap(gradX, k.batch(), k.steps(), inputDim);
+  }
+
+  /**
+   * The weight gradients as {@link #backward} computes them, without the gradient with respect
+   * to the input (its share of each step's product, {@code dz_t . kernel^T}).
+   *
+   * @throws IllegalStateException if there was no forward yet
+   * @throws IllegalArgumentException if {@code gradOutput} has the wrong shape
+   */
+  @Override
+  public void backwardWeightsOnly(Tensor gradOutput) {
+    gradients(Checks.forwardDone(NAME, cache), gradOutput, null);
+  }
+
+  /** Fills the weight gradients, and {@code gradX} (before the input mask) unless it is null. */
+  private void gradients(Cache k, Tensor gradOutput, double[] gradX) {
     Checks.gradShape(NAME, k.outputShape(), gradOutput);
     int n = k.batch();
-    int steps = k.steps();
-    int rows = n * steps;
+    int rows = n * k.steps();
     double[] gradGates = new double[rows * 4 * units];
     double[] dh = new double[n * units];
     double[] dc = new double[n * units];
-    double[] gradX = new double[rows * inputDim];
-    LstmKernels.backward(n, steps, inputDim, units,
+    LstmKernels.backward(n, k.steps(), inputDim, units,
         k.x(), kernel.data(), recurrentKernel.data(), k.recurrentMask(),
         k.gates(), k.hPrev(), k.c(), k.tanhC(),
         gradOutput.data(), returnSequences,
         gradGates, dh, dc,
         gradX, gradKernel.data(), gradRecurrentKernel.data(), gradBias.data());
-    if (k.inputMask() != null) {
-      LstmKernels.maskSteps(n, steps, inputDim, gradX, k.inputMask(), gradX);
-    }
-    return Tensor.wrap(gradX, n, steps, inputDim);
   }
 
   /** Copies of kernel (in, 4u), recurrent_kernel (u, 4u) and bias (4u); empty before build. */

@@ -34,8 +34,15 @@ class BackwardWeightsOnlyTest {
         case_("Conv2D strided sigmoid", () -> new Conv2D(4, 3, 3).strides(2, 2)
             .activation(Activation.SIGMOID).seed(6), 2, 9, 7, 3),
         case_("Conv2D no bias", () -> new Conv2D(3, 2, 2).useBias(false).seed(7), 1, 5, 5, 2),
+        case_("LSTM", () -> new LSTM(4).seed(8), 3, 5, 2),
+        case_("LSTM all steps, dropouts", () -> new LSTM(3).returnSequences(true).dropout(0.3)
+            .recurrentDropout(0.4).seed(9), 4, 6, 5),
         // the default: backward, result dropped
-        case_("LSTM", () -> new LSTM(4).seed(8), 3, 5, 2));
+        case_("DropConnect", () -> {
+          DropConnect d = new DropConnect(new Dense(4).seed(10), 0.5);
+          d.reseed(11);
+          return d;
+        }, 3, 6));
   }
 
   private static Arguments case_(String name, Supplier<Layer> make, int... inputShape) {
