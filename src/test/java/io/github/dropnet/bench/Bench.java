@@ -29,7 +29,8 @@ import java.util.Locale;
  * </pre>
  *
  * <h2>Timing</h2>
- * Each workload is warmed up (at least 5 iterations and 0.5 s), then timed in {@code repeats}
+ * Each workload is warmed up (at least 5 iterations and 0.5 s, then up to 10 s until five
+ * iterations in a row take about as long as each other), then timed in {@code repeats}
  * blocks of about 0.25 s each; a block's time divided by its iterations is one sample, and the
  * line reports the median, minimum and maximum sample in milliseconds per iteration (see
  * {@link Timer}). A workload is rebuilt, from the same seeds, for every thread count, after
@@ -238,8 +239,8 @@ public final class Bench {
   /** What the hardware allows: GFLOP/s for GEMM-bound work, a plain copy for memory-bound. */
   private static void bounds(String label, OpWorkloads.Op op, Timer.Result r, Options options,
       PrintStream log) {
-    log.printf(Locale.ROOT, "# %s: %d blocks of %d iterations%n",
-        label, r.repeats(), r.innerCalls());
+    log.printf(Locale.ROOT, "# %s: %d blocks of %d iterations, after %d warm-up iterations"
+        + " (%.1f s)%n", label, r.repeats(), r.innerCalls(), r.warmupCalls(), r.warmupSeconds());
     if (op.flops() > 0) {
       log.printf(Locale.ROOT, "# %s: %.1f GFLOP/s (%.3f GFLOP per iteration)%n",
           label, op.flops() / (r.medianMs() * 1e6), op.flops() / 1e9);

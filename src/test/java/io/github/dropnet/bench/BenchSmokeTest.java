@@ -1,6 +1,7 @@
 package io.github.dropnet.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,7 +29,7 @@ class BenchSmokeTest {
   private static final Pattern PAIR = Pattern.compile("(\\w+)=(\\S+)");
 
   /** One call of warm-up, one call per block: a run costs a few iterations. */
-  private static final Timer QUICK = new Timer(1, 0, 0);
+  private static final Timer QUICK = new Timer(1, 0, 0, 0);
 
   @Test
   void defaults() {
@@ -131,6 +132,46 @@ class BenchSmokeTest {
     Timer.Result r = Timer.Result.of(new double[] {3, 1, 2, 10}, 4);
     assertEquals("BENCH impl=dropnet workload=E1 threads=1 median_ms=2.500 min_ms=1.000"
         + " max_ms=10.000 test_acc=0.8812", Bench.line("E1", 1, r, " test_acc=0.8812"));
+  }
+
+  @Test
+  void warmUpWaitsForCallTimesToSettle() {
+    // one fast call, then slow ones (as while the heap grows), then fast ones again: timing
+    // starts only after five fast calls in a row
+    int[] calls = {0};
+    Timer timer = new Timer(1, 0, 0, 10);
+    timer.measure(() -> {
+      int call = calls[0]++;
+      sleepMillis(call >= 1 && call < 9 ? 20 : 2);
+      return call;
+    }, 1);
+    assertTrue(calls[0] >= 9 + Timer.SETTLE_CALLS, "warm-up calls: " + calls[0]);
+
+    assertTrue(Timer.settled(new long[] {100, 120, 129, 110, 101}, 100));
+    assertFalse(Timer.settled(new long[] {100, 120, 131, 110, 101}, 100));
+    // calls that agree with each other but are all slower than the fastest one seen
+    assertFalse(Timer.settled(new long[] {200, 200, 201, 200, 202}, 100));
+  }
+
+  @Test
+  void warmUpStopsWaitingAtItsLimit() {
+    int[] calls = {0};
+    long start = System.nanoTime();
+    new Timer(1, 0, 0, 0.2).measure(() -> {
+      sleepMillis(calls[0]++ % 2 == 0 ? 10 : 1); // never settles
+      return calls[0];
+    }, 1);
+    double seconds = (System.nanoTime() - start) / 1e9;
+    assertTrue(seconds >= 0.2 && seconds < 5, "took " + seconds + " s");
+  }
+
+  private static void sleepMillis(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
   }
 
   private static PrintStream print(ByteArrayOutputStream bytes) {

@@ -11,7 +11,12 @@ import java.util.function.Supplier;
  * <h2>Warm-up</h2>
  * At least {@code warmupCalls} calls and at least {@code warmupSeconds}, so that the JIT has
  * compiled the hot loops (a loop that runs long enough is compiled on the spot, but the code around
- * it needs repeated calls). The last warm-up call gives the time of one call.
+ * it needs repeated calls); then on, up to {@code maxWarmupSeconds} in all, until each of the
+ * last {@value #SETTLE_CALLS} calls took at most {@value #SETTLE_RATIO} times the fastest warm-up
+ * call. The JVM grows its heap during the first seconds of a loop that allocates large arrays, and
+ * every new tensor then lands in memory the machine has not handed out yet; on a virtual machine
+ * those first touches can make calls ten times slower for a second or more, which the timed
+ * blocks must not see. The last warm-up call gives the time of one call.
  *
  * <h2>Results</h2>
  * Each value of the body is written to a volatile field, so the work cannot be optimised away.
@@ -21,21 +26,38 @@ import java.util.function.Supplier;
  * @param warmupCalls the least number of warm-up calls, at least 1
  * @param warmupSeconds the least warm-up time
  * @param targetSeconds the time one timed block aims at (0: one call per block)
+ * @param maxWarmupSeconds the longest warm-up spent waiting for call times to settle (0: no
+ *     waiting beyond the least warm-up)
  */
-record Timer(int warmupCalls, double warmupSeconds, double targetSeconds) {
+record Timer(int warmupCalls, double warmupSeconds, double targetSeconds,
+    double maxWarmupSeconds) {
 
-  /** The setting of the benchmark: 5 calls and 0.5 s of warm-up, blocks of 0.25 s. */
-  static final Timer DEFAULT = new Timer(5, 0.5, 0.25);
+  /**
+   * The setting of the benchmark: 5 calls and 0.5 s of warm-up, then up to 10 s until the call
+   * times settle; blocks of 0.25 s.
+   */
+  static final Timer DEFAULT = new Timer(5, 0.5, 0.25, 10);
+
+  /** Warm-up calls whose times must agree before timing starts. */
+  static final int SETTLE_CALLS = 5;
+  /** The largest ratio of any of those calls to the fastest warm-up call. */
+  static final double SETTLE_RATIO = 1.3;
 
   /** The time per call of each timed block, in milliseconds. */
-  record Result(double medianMs, double minMs, double maxMs, int innerCalls, int repeats) {
+  record Result(double medianMs, double minMs, double maxMs, int innerCalls, int repeats,
+      int warmupCalls, double warmupSeconds) {
 
+    /** The summary of timed samples, with no warm-up recorded. */
     static Result of(double[] perCallMs, int innerCalls) {
+      return of(perCallMs, innerCalls, 0, 0);
+    }
+
+    static Result of(double[] perCallMs, int innerCalls, int warmupCalls, double warmupSeconds) {
       double[] s = perCallMs.clone();
       Arrays.sort(s);
       int n = s.length;
       double median = n % 2 == 1 ? s[n / 2] : (s[n / 2 - 1] + s[n / 2]) / 2;
-      return new Result(median, s[0], s[n - 1], innerCalls, n);
+      return new Result(median, s[0], s[n - 1], innerCalls, n, warmupCalls, warmupSeconds);
     }
   }
 
@@ -46,9 +68,10 @@ record Timer(int warmupCalls, double warmupSeconds, double targetSeconds) {
       throw new IllegalArgumentException("Timer: warmupCalls must be at least 1, received "
           + warmupCalls);
     }
-    if (!(warmupSeconds >= 0) || !(targetSeconds >= 0)) {
+    if (!(warmupSeconds >= 0) || !(targetSeconds >= 0) || !(maxWarmupSeconds >= 0)) {
       throw new IllegalArgumentException("Timer: times must be >= 0, received warmupSeconds="
-          + warmupSeconds + ", targetSeconds=" + targetSeconds);
+          + warmupSeconds + ", targetSeconds=" + targetSeconds + ", maxWarmupSeconds="
+          + maxWarmupSeconds);
     }
   }
 
@@ -61,13 +84,26 @@ record Timer(int warmupCalls, double warmupSeconds, double targetSeconds) {
     if (repeats < 1) {
       throw new IllegalArgumentException("Timer: repeats must be at least 1, received " + repeats);
     }
-    long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
-    long one = 0;
-    for (int calls = 0; calls < warmupCalls || System.nanoTime() < warmupEnd; calls++) {
+    long start = System.nanoTime();
+    long warmupEnd = start + (long) (warmupSeconds * 1e9);
+    long settleEnd = start + (long) (maxWarmupSeconds * 1e9);
+    long[] recent = new long[SETTLE_CALLS];
+    long fastest = Long.MAX_VALUE;
+    long one;
+    int calls = 1;
+    for (; ; calls++) {
       long t0 = System.nanoTime();
       sink = body.get();
-      one = System.nanoTime() - t0;
+      long now = System.nanoTime();
+      one = now - t0;
+      recent[calls % SETTLE_CALLS] = one;
+      fastest = Math.min(fastest, one);
+      if (calls >= warmupCalls && now >= warmupEnd
+          && (now >= settleEnd || (calls >= SETTLE_CALLS && settled(recent, fastest)))) {
+        break;
+      }
     }
+    double warmupTaken = (System.nanoTime() - start) / 1e9;
     int inner = (int) Math.max(1, Math.min(Integer.MAX_VALUE,
         Math.round(targetSeconds * 1e9 / Math.max(one, 1))));
     double[] perCallMs = new double[repeats];
@@ -78,6 +114,16 @@ record Timer(int warmupCalls, double warmupSeconds, double targetSeconds) {
       }
       perCallMs[r] = (System.nanoTime() - t0) / 1e6 / inner;
     }
-    return Result.of(perCallMs, inner);
+    return Result.of(perCallMs, inner, calls, warmupTaken);
+  }
+
+  /** Whether every one of {@code recent} is within {@link #SETTLE_RATIO} of {@code fastest}. */
+  static boolean settled(long[] recent, long fastest) {
+    for (long t : recent) {
+      if (t > SETTLE_RATIO * fastest) {
+        return false;
+      }
+    }
+    return true;
   }
 }
