@@ -10,7 +10,6 @@ import io.github.dropnet.layers.Activation;
 import io.github.dropnet.layers.Dense;
 import io.github.dropnet.layers.Dropout;
 import io.github.dropnet.layers.Flatten;
-import io.github.dropnet.layers.Layer;
 import io.github.dropnet.testing.GradientCheck;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,21 +88,13 @@ class SequentialWeightsOnlyTest {
   }
 
   /** A weightless identity layer that records its backward calls. */
-  private static final class Recording implements Layer {
+  private static final class Recording extends TestParts.Weightless {
     private final String name;
     private final List<String> calls;
 
     Recording(String name, List<String> calls) {
       this.name = name;
       this.calls = calls;
-    }
-
-    @Override
-    public void build(int... inputShape) {}
-
-    @Override
-    public int[] outputShape(int... inputShape) {
-      return inputShape.clone();
     }
 
     @Override
