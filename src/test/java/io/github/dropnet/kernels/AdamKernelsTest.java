@@ -3,7 +3,7 @@ package io.github.dropnet.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.github.dropnet.Dropnet;
+import io.github.dropnet.testing.Threads;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -45,13 +45,8 @@ class AdamKernelsTest {
         double stepSize = 1e-3 / (1 - Math.pow(0.9, 3));
         double correction2 = Math.sqrt(1 - Math.pow(0.999, 3));
         reference(p2, g, m2, v2, 0.9, 0.999, epsilon, stepSize, correction2);
-        int before = Dropnet.threads();
-        Dropnet.setThreads(threads);
-        try {
-          AdamKernels.step(p, g, m, v, 0.9, 0.999, epsilon, stepSize, correction2);
-        } finally {
-          Dropnet.setThreads(before);
-        }
+        Threads.run(threads,
+            () -> AdamKernels.step(p, g, m, v, 0.9, 0.999, epsilon, stepSize, correction2));
         String label = "n=" + n + ", epsilon=" + epsilon + ", threads=" + threads;
         assertArrayEquals(m2, m, 0.0, label);
         assertArrayEquals(v2, v, 0.0, label);

@@ -3,9 +3,9 @@ package io.github.dropnet.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.github.dropnet.Dropnet;
 import io.github.dropnet.Tensor;
 import io.github.dropnet.testing.TensorAssert;
+import io.github.dropnet.testing.Threads;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -221,22 +221,19 @@ class Conv2dKernelsTest {
     }
     TensorAssert.assertClose(Tensor.wrap(direct, size), Tensor.wrap(expected, size), 1e-12, 1e-12,
         "relu forward " + ref);
-    int before = Dropnet.threads();
-    try {
-      for (int threads : new int[] {1, 2, 3}) {
-        Dropnet.setThreads(threads);
+    for (int threads : new int[] {1, 2, 3}) {
+      String label = threads + " threads " + ref;
+      Threads.run(threads, () -> {
         double[] stage = nan(size + 5);
         for (int call = 0; call < 2; call++) {
           double[] got = Conv2dKernels.forwardFresh(
               x, k, bias, g, filters, ref.channelsFirst, true, stage);
-          assertArrayEquals(expected, got, "staged, " + threads + " threads " + ref);
+          assertArrayEquals(expected, got, "staged, " + label);
         }
         double[] plain = Conv2dKernels.forwardFresh(
             x, k, bias, g, filters, ref.channelsFirst, true, null);
-        assertArrayEquals(expected, plain, "without a stage, " + threads + " threads " + ref);
-      }
-    } finally {
-      Dropnet.setThreads(before);
+        assertArrayEquals(expected, plain, "without a stage, " + label);
+      });
     }
   }
 
@@ -255,32 +252,25 @@ class Conv2dKernelsTest {
     int size = ref.n * ref.oh * ref.ow * filters;
     double[] expected = nan(size);
     Conv2dKernels.forward(x, k, bias, g, filters, ref.channelsFirst, true, expected);
-    int before = Dropnet.threads();
-    try {
-      for (int threads : new int[] {1, 2, 3}) {
-        Dropnet.setThreads(threads);
-        double[] got = ConvStaged.forward(x, ConvPlanar.packStrips(k, g.patchSize(), filters),
-            bias, g, filters, ref.channelsFirst, true, nan(size), () -> {
-              try {
-                Thread.sleep(20);
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              }
-              return new double[size];
-            }, 1);
-        assertArrayEquals(expected, got, threads + " threads " + ref);
-      }
-    } finally {
-      Dropnet.setThreads(before);
+    for (int threads : new int[] {1, 2, 3}) {
+      double[] got = Threads.call(threads, () -> ConvStaged.forward(x,
+          ConvPlanar.packStrips(k, g.patchSize(), filters), bias, g, filters, ref.channelsFirst,
+          true, nan(size), () -> {
+            try {
+              Thread.sleep(20);
+            } catch (InterruptedException e) {
+              Thread.currentThread().interrupt();
+            }
+            return new double[size];
+          }, 1));
+      assertArrayEquals(expected, got, threads + " threads " + ref);
     }
   }
 
   /** {output, dx, dk, db} of a relu convolution with the given thread count. */
   private static double[][] run(ReferenceConv ref, double[] x, double[] k, double[] bias,
       double[] dy, int filters, int threads) {
-    int before = Dropnet.threads();
-    try {
-      Dropnet.setThreads(threads);
+    return Threads.call(threads, () -> {
       ConvGeometry g = ref.geometry();
       double[] y = new double[dy.length];
       Conv2dKernels.forward(x, k, bias, g, filters, ref.channelsFirst, true, y);
@@ -289,9 +279,7 @@ class Conv2dKernelsTest {
       double[] db = new double[filters];
       Conv2dKernels.backward(x, dy, y, k, g, filters, ref.channelsFirst, dx, dk, db);
       return new double[][] {y, dx, dk, db};
-    } finally {
-      Dropnet.setThreads(before);
-    }
+    });
   }
 
   private static double[] random(SplittableRandom rng, int n) {

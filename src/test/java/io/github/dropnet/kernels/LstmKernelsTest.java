@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.github.dropnet.testing.Threads;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -87,26 +88,20 @@ class LstmKernelsTest {
 
   @Test
   void matchesStepByStepProductsForAnyThreadCount() {
-    int before = io.github.dropnet.Dropnet.threads();
-    try {
-      for (int[] size : SIZES) {
-        for (boolean allSteps : new boolean[] {false, true}) {
-          for (boolean withMask : new boolean[] {false, true}) {
-            Lstm ref = new Lstm(size[0], size[1], size[2], size[3], allSteps, withMask);
-            double[][] expected = ref.reference();
-            for (int threads : new int[] {1, 2, 3}) {
-              io.github.dropnet.Dropnet.setThreads(threads);
-              double[][] got = ref.kernels();
-              for (int i = 0; i < expected.length; i++) {
-                assertArrayEquals(expected[i], got[i],
-                    "output " + i + " of " + ref + " with " + threads + " threads");
-              }
+    for (int[] size : SIZES) {
+      for (boolean allSteps : new boolean[] {false, true}) {
+        for (boolean withMask : new boolean[] {false, true}) {
+          Lstm ref = new Lstm(size[0], size[1], size[2], size[3], allSteps, withMask);
+          double[][] expected = ref.reference();
+          for (int threads : new int[] {1, 2, 3}) {
+            double[][] got = Threads.call(threads, ref::kernels);
+            for (int i = 0; i < expected.length; i++) {
+              assertArrayEquals(expected[i], got[i],
+                  "output " + i + " of " + ref + " with " + threads + " threads");
             }
           }
         }
       }
-    } finally {
-      io.github.dropnet.Dropnet.setThreads(before);
     }
   }
 

@@ -3,7 +3,7 @@ package io.github.dropnet.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.github.dropnet.Dropnet;
+import io.github.dropnet.testing.Threads;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -130,16 +130,11 @@ class Pool2dKernelsTest {
         x[i] = rng.nextDouble(-1, 1);
       }
       double[][] expected = ref.maxPool(x);
-      int before = Dropnet.threads();
       int[] runs = new int[1];
       double[] y = new double[expected[0].length];
       int[] argmax = new int[y.length];
-      try {
-        Dropnet.setThreads(threads);
-        Pool2dKernels.maxForward(x, ref.geometry(), false, y, argmax, () -> runs[0]++);
-      } finally {
-        Dropnet.setThreads(before);
-      }
+      Threads.run(threads,
+          () -> Pool2dKernels.maxForward(x, ref.geometry(), false, y, argmax, () -> runs[0]++));
       assertEquals(1, runs[0], "alongside runs once, batch " + n);
       assertArrayEquals(expected[0], y, "forward, batch " + n);
       double[] yPlain = new double[y.length];
@@ -150,18 +145,14 @@ class Pool2dKernelsTest {
   }
 
   private static double[][] run(ReferenceConv ref, double[] x, double[] dy, int threads) {
-    int before = Dropnet.threads();
-    try {
-      Dropnet.setThreads(threads);
+    return Threads.call(threads, () -> {
       double[] y = new double[dy.length];
       int[] argmax = new int[dy.length];
       Pool2dKernels.maxForward(x, ref.geometry(), ref.channelsFirst, y, argmax);
       double[] dx = new double[x.length];
       Pool2dKernels.maxBackward(dy, argmax, ref.n, dx, true);
       return new double[][] {y, Arrays.stream(argmax).asDoubleStream().toArray(), dx};
-    } finally {
-      Dropnet.setThreads(before);
-    }
+    });
   }
 
   @Test

@@ -3,7 +3,7 @@ package io.github.dropnet.kernels;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import io.github.dropnet.Dropnet;
+import io.github.dropnet.testing.Threads;
 import java.util.SplittableRandom;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -41,13 +41,7 @@ class RmsPropKernelsTest {
           double[] v2 = v.clone();
           double[] b2 = b == null ? null : b.clone();
           reference(p2, g, v2, b2, 0.9, 0.5, epsilon, 1e-3);
-          int before = Dropnet.threads();
-          Dropnet.setThreads(threads);
-          try {
-            RmsPropKernels.step(p, g, v, b, 0.9, 0.5, epsilon, 1e-3);
-          } finally {
-            Dropnet.setThreads(before);
-          }
+          Threads.run(threads, () -> RmsPropKernels.step(p, g, v, b, 0.9, 0.5, epsilon, 1e-3));
           String label = "n=" + n + ", epsilon=" + epsilon + ", momentum=" + withMomentum
               + ", threads=" + threads;
           assertArrayEquals(v2, v, 0.0, label);

@@ -1,7 +1,7 @@
 package io.github.dropnet.layers;
 
-import io.github.dropnet.Dropnet;
 import io.github.dropnet.Tensor;
+import io.github.dropnet.testing.Threads;
 import java.util.function.Supplier;
 
 /**
@@ -17,16 +17,12 @@ final class SecondStep {
    * to {@code threads} threads (restored afterwards).
    */
   static double[] gradient(Supplier<? extends Layer> make, Tensor x, Tensor g, int threads) {
-    int before = Dropnet.threads();
-    try {
-      Dropnet.setThreads(threads);
+    return Threads.call(threads, () -> {
       Layer layer = make.get();
       layer.forward(x, true);
       layer.backward(g);
       layer.forward(x, true);
       return layer.backward(g).data();
-    } finally {
-      Dropnet.setThreads(before);
-    }
+    });
   }
 }
