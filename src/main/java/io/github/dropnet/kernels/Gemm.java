@@ -166,7 +166,7 @@ public final class Gemm {
     long work = (long) m * n * k;
     if (work < 2 * PARALLEL_MIN_WORK || Dropnet.threads() == 1) {
       prod.compute(0, rows, 0, cols);
-    } else if (cols >= rows) {
+    } else if (splitColumns(rows, cols, prod.bCs == 1)) {
       int units = (cols + WIDTH_UNIT - 1) / WIDTH_UNIT;
       Parallel.forRange(units, grain((long) WIDTH_UNIT * rows * k), (from, to) ->
           prod.compute(0, rows, from * WIDTH_UNIT, Math.min(cols, to * WIDTH_UNIT)));
@@ -175,6 +175,23 @@ public final class Gemm {
       Parallel.forRange(units, grain((long) MR * cols * k), (from, to) ->
           prod.compute(from * MR, Math.min(rows, to * MR), 0, cols));
     }
+  }
+
+  /**
+   * Whether a product of {@code rows x cols} (in the loop's orientation) is split over threads by
+   * columns rather than by rows: by the longer side, except that a product as wide as it is tall
+   * or wider is split by rows when columns would give each thread a block narrower than
+   * {@link #NC} (a shorter vectorised loop, so more of each pass in its lead-in and tail) and
+   * each thread still gets 16 strips of rows. That costs every thread a copy of all of B, worth
+   * it only when B's rows are contiguous (a plain copy, not a transposition): E1's products of
+   * 128 rows by 512 columns ran 11-18% faster on two threads.
+   */
+  private static boolean splitColumns(int rows, int cols, boolean bRowsContiguous) {
+    int threads = Dropnet.threads();
+    if (cols < rows) {
+      return false;
+    }
+    return !bRowsContiguous || cols / threads >= NC || rows / threads < 16 * MR;
   }
 
   /** The number of units of {@code unitWork} multiply-adds worth a thread. */

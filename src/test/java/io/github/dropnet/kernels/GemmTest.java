@@ -195,6 +195,8 @@ class GemmTest {
       new Problem(false, true, 1030, 37, 70, false, 3),
       new Problem(true, true, 67, 700, 65, true, 4),
       new Problem(false, false, 2, 3000, 300, false, 5),
+      // wider than tall, but split by rows with three threads too
+      new Problem(false, false, 200, 301, 70, true, 6),
     };
     for (Problem pr : problems) {
       Dropnet.setThreads(1);
