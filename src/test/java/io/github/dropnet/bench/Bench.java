@@ -30,10 +30,10 @@ import java.util.Locale;
  *
  * <h2>Timing</h2>
  * Each workload is warmed up (at least 5 iterations and 0.5 s, then up to 10 s until five
- * iterations in a row take about as long as each other), then timed in {@code repeats}
- * blocks of about 0.25 s each; a block's time divided by its iterations is one sample, and the
- * line reports the median, minimum and maximum sample in milliseconds per iteration (see
- * {@link Timer}). A workload is rebuilt, from the same seeds, for every thread count, after
+ * iterations in a row each take at most 1.3 times the fastest warm-up iteration), then timed in
+ * {@code repeats} blocks of about 0.25 s each; a block's time divided by its iterations is one
+ * sample, and the line reports the median, minimum and maximum sample in milliseconds per
+ * iteration (see {@link Timer}). A workload is rebuilt, from the same seeds, for every thread count, after
  * {@link Dropnet#setThreads}; the thread count in force before the run is restored after it.
  * The E workloads time whole training epochs instead (see {@link EpochWorkloads}).
  */
