@@ -1,6 +1,7 @@
 package io.github.dropnet.kernels;
 
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * 2-D max pooling on flat row-major arrays: forward (keeping where each maximum came from) and
@@ -19,7 +20,8 @@ import java.util.Arrays;
  * produced {@code out[p]}, so {@link #maxBackward} does not need the layout. Windows may overlap;
  * the backward then sums the gradients that reach one element.
  *
- * <p>Arrays are not checked against the geometry; outputs are overwritten; nothing is allocated.
+ * <p>Arrays are not checked against the geometry; outputs are overwritten; nothing is allocated
+ * but the output of {@link #maxForwardNew}.
  * The geometry's dilation is ignored (pooling windows are dense).
  *
  * <p>Threads: blocks of images are taken by the library's threads one at a time
@@ -57,10 +59,35 @@ public final class Pool2dKernels {
    */
   public static void maxForward(double[] x, ConvGeometry g, boolean channelsFirst,
       double[] out, int[] argmax, Runnable alongside) {
+    forward(x, g, channelsFirst, () -> out, argmax, alongside);
+  }
+
+  /**
+   * {@link #maxForward(double[], ConvGeometry, boolean, double[], int[], Runnable) maxForward}
+   * into a new output array, which the first block of images to run allocates. The JVM zeroes a
+   * new array on the thread that asks for it; allocated by the caller before the work is shared
+   * out, the output would keep every thread waiting that long, but here, with two threads, one
+   * zeroes it while the other runs {@code alongside}. A thread that needs the output while
+   * another is allocating it waits for it.
+   *
+   * @param outSize the length of the output, {@code N * OH * OW * C}
+   * @param alongside work independent of the pooling, run exactly once; or null for none
+   * @return the output, in the input's layout
+   */
+  public static double[] maxForwardNew(double[] x, ConvGeometry g, boolean channelsFirst,
+      int outSize, int[] argmax, Runnable alongside) {
+    NewArray out = new NewArray(outSize);
+    forward(x, g, channelsFirst, out::get, argmax, alongside);
+    return out.get();
+  }
+
+  private static void forward(double[] x, ConvGeometry g, boolean channelsFirst,
+      Supplier<double[]> output, int[] argmax, Runnable alongside) {
     int inImage = g.channels() * g.inPlane();
     int outImage = g.channels() * g.outPlane();
     int block = grain(inImage);
     Parallel.IntRangeBody images = (from, to) -> {
+      double[] out = output.get();
       for (int n = from; n < to; n++) {
         if (channelsFirst) {
           forwardFirst(x, g, n * inImage, out, argmax, n * outImage);
@@ -73,6 +100,23 @@ public final class Pool2dKernels {
       Parallel.forBlocks(g.batch(), block, images);
     } else {
       Parallel.forBlocksAfter(alongside, g.batch(), block, images);
+    }
+  }
+
+  /** An array of doubles allocated by the first thread that asks for it. */
+  private static final class NewArray {
+    private final int length;
+    private double[] array;
+
+    NewArray(int length) {
+      this.length = length;
+    }
+
+    synchronized double[] get() {
+      if (array == null) {
+        array = new double[length];
+      }
+      return array;
     }
   }
 

@@ -220,14 +220,14 @@ public final class MaxPool2D implements Layer {
     ConvGeometry g = ImageShapes.geometry(
         shape, dataFormat, poolH, poolW, strideH, strideW, 1, 1, padding);
     boolean backwardExpected = training && forecast.trainingForward();
-    double[] out = new double[Shapes.size(outShape)];
-    int[] argmax = training ? trainingArgmax(out.length) : new int[out.length];
+    int outSize = Shapes.size(outShape);
+    int[] argmax = training ? trainingArgmax(outSize) : new int[outSize];
     int inSize = Shapes.size(shape);
     double[][] gradient = new double[1][];
     Runnable prepareGradient = backwardExpected && inSize >= PREPARE_GRADIENT_FROM
         ? () -> gradient[0] = new double[inSize] : null;
-    Pool2dKernels.maxForward(input.data(), g, dataFormat == DataFormat.CHANNELS_FIRST, out,
-        argmax, prepareGradient);
+    double[] out = Pool2dKernels.maxForwardNew(input.data(), g,
+        dataFormat == DataFormat.CHANNELS_FIRST, outSize, argmax, prepareGradient);
     cache = new Cache(shape, outShape, argmax, gradient[0]);
     return Tensor.wrap(out, outShape);
   }

@@ -144,6 +144,39 @@ class Pool2dKernelsTest {
     }
   }
 
+  /**
+   * A new output made by the first block to run, with and without work alongside; images of 2048
+   * elements go 16 to a block, so the larger batches are shared out in several blocks.
+   */
+  @ParameterizedTest(name = "{0} threads")
+  @ValueSource(ints = {1, 2, 3})
+  void newOutputHoldsThePoolingOfEveryImage(int threads) {
+    for (int n : new int[] {1, 7, 33, 129}) {
+      for (boolean channelsFirst : new boolean[] {false, true}) {
+        ReferenceConv ref = new ReferenceConv(n, 16, 16, 8, 2, 2, 2, 2, 1, 1, false, channelsFirst);
+        SplittableRandom rng = new SplittableRandom(n);
+        double[] x = new double[ref.n * ref.h * ref.w * ref.c];
+        for (int i = 0; i < x.length; i++) {
+          x[i] = rng.nextDouble(-1, 1);
+        }
+        double[][] expected = ref.maxPool(x);
+        int size = expected[0].length;
+        int[] runs = new int[1];
+        int[] argmax = new int[size];
+        double[] y = Threads.call(threads, () -> Pool2dKernels.maxForwardNew(
+            x, ref.geometry(), channelsFirst, size, argmax, () -> runs[0]++));
+        String at = "batch " + n + (channelsFirst ? ", channels first" : ", channels last");
+        assertEquals(1, runs[0], "alongside runs once, " + at);
+        assertArrayEquals(expected[0], y, "forward, " + at);
+        int[] argmaxAlone = new int[size];
+        double[] yAlone = Threads.call(threads, () -> Pool2dKernels.maxForwardNew(
+            x, ref.geometry(), channelsFirst, size, argmaxAlone, null));
+        assertArrayEquals(expected[0], yAlone, "forward without work alongside, " + at);
+        assertArrayEquals(argmax, argmaxAlone, "argmax, " + at);
+      }
+    }
+  }
+
   private static double[][] run(ReferenceConv ref, double[] x, double[] dy, int threads) {
     return Threads.call(threads, () -> {
       double[] y = new double[dy.length];
