@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * the backward then sums the gradients that reach one element.
  *
  * <p>Arrays are not checked against the geometry; outputs are overwritten; nothing is allocated
- * but the output of {@link #maxForwardNew}.
+ * but the output of {@link #maxForwardFresh}.
  * The geometry's dilation is ignored (pooling windows are dense).
  *
  * <p>Threads: blocks of images are taken by the library's threads one at a time
@@ -74,9 +74,9 @@ public final class Pool2dKernels {
    * @param alongside work independent of the pooling, run exactly once; or null for none
    * @return the output, in the input's layout
    */
-  public static double[] maxForwardNew(double[] x, ConvGeometry g, boolean channelsFirst,
+  public static double[] maxForwardFresh(double[] x, ConvGeometry g, boolean channelsFirst,
       int outSize, int[] argmax, Runnable alongside) {
-    NewArray out = new NewArray(outSize);
+    LazyArray out = new LazyArray(outSize);
     forward(x, g, channelsFirst, out::get, argmax, alongside);
     return out.get();
   }
@@ -104,11 +104,11 @@ public final class Pool2dKernels {
   }
 
   /** An array of doubles allocated by the first thread that asks for it. */
-  private static final class NewArray {
+  private static final class LazyArray {
     private final int length;
     private double[] array;
 
-    NewArray(int length) {
+    LazyArray(int length) {
       this.length = length;
     }
 

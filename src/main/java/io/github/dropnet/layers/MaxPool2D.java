@@ -226,7 +226,7 @@ public final class MaxPool2D implements Layer {
     double[][] gradient = new double[1][];
     Runnable prepareGradient = backwardExpected && inSize >= PREPARE_GRADIENT_FROM
         ? () -> gradient[0] = new double[inSize] : null;
-    double[] out = Pool2dKernels.maxForwardNew(input.data(), g,
+    double[] out = Pool2dKernels.maxForwardFresh(input.data(), g,
         dataFormat == DataFormat.CHANNELS_FIRST, outSize, argmax, prepareGradient);
     cache = new Cache(shape, outShape, argmax, gradient[0]);
     return Tensor.wrap(out, outShape);

@@ -163,13 +163,13 @@ class Pool2dKernelsTest {
         int size = expected[0].length;
         int[] runs = new int[1];
         int[] argmax = new int[size];
-        double[] y = Threads.call(threads, () -> Pool2dKernels.maxForwardNew(
+        double[] y = Threads.call(threads, () -> Pool2dKernels.maxForwardFresh(
             x, ref.geometry(), channelsFirst, size, argmax, () -> runs[0]++));
         String at = "batch " + n + (channelsFirst ? ", channels first" : ", channels last");
         assertEquals(1, runs[0], "alongside runs once, " + at);
         assertArrayEquals(expected[0], y, "forward, " + at);
         int[] argmaxAlone = new int[size];
-        double[] yAlone = Threads.call(threads, () -> Pool2dKernels.maxForwardNew(
+        double[] yAlone = Threads.call(threads, () -> Pool2dKernels.maxForwardFresh(
             x, ref.geometry(), channelsFirst, size, argmaxAlone, null));
         assertArrayEquals(expected[0], yAlone, "forward without work alongside, " + at);
         assertArrayEquals(argmax, argmaxAlone, "argmax, " + at);
