@@ -29,12 +29,15 @@ import java.util.Locale;
  * </pre>
  *
  * <h2>Timing</h2>
+ * Before the first workload the heap is brought to a steady size ({@link HeapSettle}); Bench
+ * collects no garbage itself after that, since a full collection would shrink the heap again.
  * Each workload is warmed up (at least 5 iterations and 0.5 s, then up to 10 s until five
  * iterations in a row each take at most 1.3 times the fastest warm-up iteration), then timed in
  * {@code repeats} blocks of about 0.25 s each; a block's time divided by its iterations is one
  * sample, and the line reports the median, minimum and maximum sample in milliseconds per
- * iteration (see {@link Timer}). A workload is rebuilt, from the same seeds, for every thread count, after
- * {@link Dropnet#setThreads}; the thread count in force before the run is restored after it.
+ * iteration (see {@link Timer}). A workload is rebuilt, from the same seeds, for every thread
+ * count, after {@link Dropnet#setThreads}; the thread count in force before the run is restored
+ * after it.
  * The E workloads time whole training epochs instead (see {@link EpochWorkloads}).
  */
 public final class Bench {
@@ -63,9 +66,10 @@ public final class Bench {
    *     single-layer workload and the most training and test images of an E workload, to run
    *     them small (tests)
    * @param timer warm-up and block lengths
+   * @param heap how the heap is brought to a steady size before the first workload
    */
   record Options(List<String> workloads, List<Integer> threads, int repeats, Path data, int size,
-      Timer timer) {
+      Timer timer, HeapSettle heap) {
 
     Options {
       workloads = List.copyOf(workloads);
@@ -73,11 +77,15 @@ public final class Bench {
     }
 
     Options withSize(int newSize) {
-      return new Options(workloads, threads, repeats, data, newSize, timer);
+      return new Options(workloads, threads, repeats, data, newSize, timer, heap);
     }
 
     Options withTimer(Timer newTimer) {
-      return new Options(workloads, threads, repeats, data, size, newTimer);
+      return new Options(workloads, threads, repeats, data, size, newTimer, heap);
+    }
+
+    Options withHeap(HeapSettle newHeap) {
+      return new Options(workloads, threads, repeats, data, size, timer, newHeap);
     }
   }
 
@@ -131,7 +139,7 @@ public final class Bench {
         default -> throw new IllegalArgumentException("unknown argument " + arg);
       }
     }
-    return new Options(workloads, threads, repeats, data, 0, Timer.DEFAULT);
+    return new Options(workloads, threads, repeats, data, 0, Timer.DEFAULT, HeapSettle.DEFAULT);
   }
 
   private static List<String> workloads(String value) {
@@ -195,6 +203,12 @@ public final class Bench {
   private static void runAll(Options options, DataSource source, PrintStream out,
       PrintStream log) {
     TrainTest data = null;
+    HeapSettle.Result heap = options.heap().run();
+    if (heap.arrays() > 0) {
+      log.printf(Locale.ROOT, "# heap: %d MiB after %d arrays of 32 MiB in %.1f s%s%n",
+          heap.heapBytes() >> 20, heap.arrays(), heap.seconds(),
+          heap.settled() ? "" : ", still changing");
+    }
     for (String name : options.workloads()) {
       for (int threads : options.threads()) {
         Dropnet.setThreads(threads);
@@ -203,7 +217,6 @@ public final class Bench {
           if (data == null) {
             data = load(source);
           }
-          System.gc();
           EpochWorkloads.Result r = EpochWorkloads.run(name, data, options.size(), log, label);
           out.println(line(name, threads, r.timed(),
               String.format(Locale.ROOT, " test_acc=%.4f", r.testAccuracy())));
@@ -212,7 +225,6 @@ public final class Bench {
         }
         OpWorkloads.Op op = OpWorkloads.build(name, options.size());
         log.printf(Locale.ROOT, "# %s: %s%n", label, op.description());
-        System.gc();
         Timer.Result r = options.timer().measure(op.body(), options.repeats());
         out.println(line(name, threads, r, ""));
         out.flush();

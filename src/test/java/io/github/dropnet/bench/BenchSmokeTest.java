@@ -40,6 +40,7 @@ class BenchSmokeTest {
     assertEquals(Bench.DEFAULT_DATA, o.data());
     assertEquals(0, o.size());
     assertEquals(Timer.DEFAULT, o.timer());
+    assertEquals(HeapSettle.DEFAULT, o.heap());
   }
 
   @Test
@@ -73,7 +74,7 @@ class BenchSmokeTest {
   @Test
   void printsOneParsableLinePerWorkloadAndThreadCount() {
     Bench.Options o = Bench.parse("--workloads", "D3,L1", "--threads", "1,2", "--repeats", "2")
-        .withSize(1).withTimer(QUICK);
+        .withSize(1).withTimer(QUICK).withHeap(HeapSettle.NONE);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     int threadsBefore = Dropnet.threads();
@@ -110,7 +111,8 @@ class BenchSmokeTest {
 
   @Test
   void anEpochWorkloadAddsTheTestAccuracy() {
-    Bench.Options o = Bench.parse("--workloads", "E1", "--threads", "1").withSize(64);
+    Bench.Options o = Bench.parse("--workloads", "E1", "--threads", "1").withSize(64)
+        .withHeap(HeapSettle.NONE);
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     ByteArrayOutputStream log = new ByteArrayOutputStream();
     Bench.run(o, () -> SyntheticImages.load(64, 32, 7), print(out), print(log));
@@ -163,6 +165,23 @@ class BenchSmokeTest {
     }, 1);
     double seconds = (System.nanoTime() - start) / 1e9;
     assertTrue(seconds >= 0.2 && seconds < 5, "took " + seconds + " s");
+  }
+
+  @Test
+  void heapSettleAllocatesUntilTheHeapKeepsItsSize() {
+    HeapSettle.Result none = HeapSettle.NONE.run();
+    assertEquals(0, none.arrays());
+    assertTrue(none.settled());
+
+    HeapSettle.Result quick = new HeapSettle(0.05, 10).run();
+    assertTrue(quick.arrays() >= 1, "arrays: " + quick.arrays());
+    assertTrue(quick.settled(), "the heap keeps its size for 0.05 s within 10 s");
+    assertTrue(quick.seconds() >= 0.05, "seconds: " + quick.seconds());
+    assertTrue(quick.heapBytes() > 32L << 20, "heap: " + quick.heapBytes());
+
+    HeapSettle.Result capped = new HeapSettle(60, 0.05).run();
+    assertFalse(capped.settled(), "a heap stable for 60 s cannot be seen within 0.05 s");
+    assertTrue(capped.arrays() >= 1 && capped.seconds() >= 0.05, capped.toString());
   }
 
   private static void sleepMillis(long ms) {
