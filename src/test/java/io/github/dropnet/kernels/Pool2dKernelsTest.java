@@ -124,11 +124,7 @@ class Pool2dKernelsTest {
   void workRunAlongsideRunsOnceAndLeavesTheResultUnchanged(int threads) {
     for (int n : new int[] {1, 7, 33, 129}) {
       ReferenceConv ref = new ReferenceConv(n, 7, 7, 3, 2, 2, 2, 2, 1, 1, false, false);
-      SplittableRandom rng = new SplittableRandom(n);
-      double[] x = new double[ref.n * ref.h * ref.w * ref.c];
-      for (int i = 0; i < x.length; i++) {
-        x[i] = rng.nextDouble(-1, 1);
-      }
+      double[] x = uniformInput(ref, n);
       double[][] expected = ref.maxPool(x);
       int[] runs = new int[1];
       double[] y = new double[expected[0].length];
@@ -154,11 +150,7 @@ class Pool2dKernelsTest {
     for (int n : new int[] {1, 7, 33, 129}) {
       for (boolean channelsFirst : new boolean[] {false, true}) {
         ReferenceConv ref = new ReferenceConv(n, 16, 16, 8, 2, 2, 2, 2, 1, 1, false, channelsFirst);
-        SplittableRandom rng = new SplittableRandom(n);
-        double[] x = new double[ref.n * ref.h * ref.w * ref.c];
-        for (int i = 0; i < x.length; i++) {
-          x[i] = rng.nextDouble(-1, 1);
-        }
+        double[] x = uniformInput(ref, n);
         double[][] expected = ref.maxPool(x);
         int size = expected[0].length;
         int[] runs = new int[1];
@@ -175,6 +167,16 @@ class Pool2dKernelsTest {
         assertArrayEquals(argmax, argmaxAlone, "argmax, " + at);
       }
     }
+  }
+
+  /** An input for {@code ref}, uniform in [-1, 1), from {@code seed}. */
+  private static double[] uniformInput(ReferenceConv ref, long seed) {
+    SplittableRandom rng = new SplittableRandom(seed);
+    double[] x = new double[ref.n * ref.h * ref.w * ref.c];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = rng.nextDouble(-1, 1);
+    }
+    return x;
   }
 
   private static double[][] run(ReferenceConv ref, double[] x, double[] dy, int threads) {
