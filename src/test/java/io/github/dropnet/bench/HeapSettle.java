@@ -6,7 +6,7 @@ package io.github.dropnet.bench;
  * <p>G1 sizes the heap by how much time it spends collecting. In a fresh JVM, or after a full
  * collection has shrunk the heap, a loop that allocates tensors of many megabytes can make it
  * grow the heap for seconds, and every new tensor then lands in memory that the operating
- * system has to hand out first: on Temurin 25, L4 took 14-44 ms a call instead of 2.6 for about
+ * system has to hand out first: on Temurin 25, L4 took 7-44 ms a call instead of 2.6 for about
  * twelve seconds while the heap grew to 6 GB, longer than any warm-up waited, and in one round
  * out of three on JDK 17 too. Allocating 32 MiB arrays, kept by nobody, until the heap's size
  * has stayed the same for {@code stableSeconds}, leaves a heap that the workloads then use
