@@ -20,11 +20,12 @@ import io.github.dropnet.kernels.Gemm;
  * gives bit-identical results with 1, 2 or 64 threads.
  *
  * <h2>Vector API</h2>
- * When the JVM is started with {@code --add-modules jdk.incubator.vector}, matrix products use a
- * micro-kernel written with the incubating Vector API, which keeps a block of the product in
- * registers and is faster on CPUs with wide vectors. Without that flag no incubating class is
- * loaded. Both kernels perform the same floating-point operations in the same order, so results are bit-identical either way. The
- * system property {@code dropnet.vector=false} keeps the default kernel even with the flag.
+ * When the JVM is started with {@code --add-modules jdk.incubator.vector} on a CPU with 512-bit
+ * vectors (AVX-512), matrix products use a micro-kernel written with the incubating Vector API,
+ * which keeps a tile of the product in registers. Without that flag no incubating class is
+ * loaded. Both kernels perform the same floating-point operations in the same order, so results
+ * are bit-identical either way. The system property {@code dropnet.vector=false} keeps the
+ * default kernel even with the flag.
  *
  * <h2>Thread safety</h2>
  * All methods may be called from any thread at any time. A computation already under way keeps
@@ -62,7 +63,8 @@ public final class Dropnet {
    * The matrix-product micro-kernel in use, chosen once when first needed: a name starting with
    * {@code "scalar"} by default (its four-steps-per-pass form on JDK 25 and later, where the JIT
    * vectorises it), or a description starting with {@code "vector-api"} when the JVM was started
-   * with {@code --add-modules jdk.incubator.vector}. All give the same results.
+   * with {@code --add-modules jdk.incubator.vector} on a CPU with 512-bit vectors. All give the
+   * same results.
    *
    * @return the name of the kernel
    */

@@ -33,9 +33,10 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * {@code p} per pass, or four on JDK 25 and later, whose JIT vectorises that too) runs along the rows of {@code C} in a loop that the JIT compiles to SIMD
  * instructions. When the rows of {@code C} are short and {@code C} is tall (im2col products), the
  * same code computes {@code C^T = op(B)^T op(A)^T} so that the loop runs along the columns.
- * When the JVM runs with {@code --add-modules jdk.incubator.vector}, a Vector API micro-kernel
- * that keeps a block of {@code C} in registers over the whole depth replaces the four-row kernel
- * ({@link #kernelName()}); it performs the same operations, so results do not change.
+ * When the JVM runs with {@code --add-modules jdk.incubator.vector} on a CPU with 512-bit vectors,
+ * a Vector API kernel that keeps a tile of {@code C} in registers over the whole depth replaces
+ * the four-row kernel, with blocks packed for it ({@link GemmTiles}, {@link #kernelName()}); it
+ * performs the same operations, so results do not change.
  * Single rows and tiny products run direct loops without copies. Products of about a million
  * multiply-adds or more are split over threads by blocks of rows or columns of {@code C}
  * ({@link Parallel}). {@link Math#fma} is one instruction on CPUs with FMA (x86-64 since 2013,
@@ -100,14 +101,15 @@ public final class Gemm {
   }
 
   /**
-   * The four-row micro-kernel in use: a name starting with {@code "scalar"} by default, or a
-   * description of the Vector API kernel when the JVM was started with {@code --add-modules jdk.incubator.vector}
-   * (unless {@code -Ddropnet.vector=false}). Chosen once; the results are the same either way.
+   * The micro-kernel in use: a name starting with {@code "scalar"} by default, or a description
+   * of the Vector API tile kernel when the JVM was started with
+   * {@code --add-modules jdk.incubator.vector} on a CPU with 512-bit vectors (unless
+   * {@code -Ddropnet.vector=false}). Chosen once; the results are the same either way.
    *
    * @return the name of the micro-kernel
    */
   public static String kernelName() {
-    return GemmKernels.ACTIVE.name();
+    return GemmKernels.activeName();
   }
 
   /** {@link #gemm} with the implementation forced (for tests and benchmarks). */
@@ -117,13 +119,17 @@ public final class Gemm {
       double[] b, int bOff, int ldb,
       double[] c, int cOff, int ldc,
       boolean accumulate) {
-    gemm(path, GemmKernels.ACTIVE, transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff,
-        ldc, accumulate);
+    gemm(path, GemmKernels.SCALAR, GemmKernels.TILES, transA, transB, m, n, k, a, aOff, lda, b,
+        bOff, ldb, c, cOff, ldc, accumulate);
   }
 
-  /** {@link #gemm} with the implementation and the four-row micro-kernel forced (for tests). */
+  /**
+   * {@link #gemm} with the implementation and the kernels forced (for tests): {@code tiles} for
+   * the blocked path when not null, else the four-row {@code four}.
+   */
   static void gemm(
-      int path, MicroKernel four, boolean transA, boolean transB, int m, int n, int k,
+      int path, MicroKernel four, TileKernel tiles,
+      boolean transA, boolean transB, int m, int n, int k,
       double[] a, int aOff, int lda,
       double[] b, int bOff, int ldb,
       double[] c, int cOff, int ldc,
@@ -141,7 +147,7 @@ public final class Gemm {
       return;
     }
     if (path == AUTO) {
-      path = choosePath(m, n, k);
+      path = tiles != null ? choosePathForTiles(m, n, k, tiles) : choosePath(m, n, k);
     }
     // op(A)(i, p) = a[aOff + i * aRs + p * aCs], op(B)(p, j) = b[bOff + p * bRs + j * bCs]
     int aRs = transA ? 1 : lda;
@@ -154,12 +160,12 @@ public final class Gemm {
     if (path == ALONG_COLUMNS) {
       // C^T (n x m) = op(B)^T (n x k) * op(A)^T (k x m)
       prod = new Product(k, b, bOff, bCs, bRs, a, aOff, aCs, aRs, c, cOff, 1, ldc, accumulate,
-          true, four);
+          true, four, tiles);
       rows = n;
       cols = m;
     } else {
       prod = new Product(k, a, aOff, aRs, aCs, b, bOff, bRs, bCs, c, cOff, ldc, 1, accumulate,
-          path != DIRECT, four);
+          path != DIRECT, four, tiles);
       rows = m;
       cols = n;
     }
@@ -214,6 +220,17 @@ public final class Gemm {
     return ALONG_ROWS;
   }
 
+  /**
+   * {@link #choosePath} for a {@link TileKernel}, which needs no long rows: blocked along the rows
+   * of C unless they are narrower than a tile and C is taller than wide.
+   */
+  static int choosePathForTiles(int m, int n, int k, TileKernel tiles) {
+    if (m == 1 || (long) m * n * k <= 512) {
+      return DIRECT;
+    }
+    return n < tiles.cols() && m > n ? ALONG_COLUMNS : ALONG_ROWS;
+  }
+
   // ---- argument checks
 
   private static void checkArguments(
@@ -256,7 +273,7 @@ public final class Gemm {
    * Transposing a view swaps its strides, which is how one code serves all four transpose
    * combinations and both loop orientations.
    */
-  private static final class Product {
+  static final class Product {
     final int k;
     final double[] a;
     final int aOff;
@@ -273,10 +290,12 @@ public final class Gemm {
     final boolean accumulate;
     final boolean blocked;
     final MicroKernel four;
+    /** The register-tile kernel for the blocked path, or null to use {@link #four}. */
+    final TileKernel tiles;
 
     Product(int k, double[] a, int aOff, int aRs, int aCs, double[] b, int bOff, int bRs, int bCs,
         double[] c, int cOff, int cRs, int cCs, boolean accumulate, boolean blocked,
-        MicroKernel four) {
+        MicroKernel four, TileKernel tiles) {
       this.k = k;
       this.a = a;
       this.aOff = aOff;
@@ -293,6 +312,7 @@ public final class Gemm {
       this.accumulate = accumulate;
       this.blocked = blocked;
       this.four = four;
+      this.tiles = tiles;
     }
 
     /** Computes the block {@code C[r0:r1, c0:c1]}. */
@@ -303,7 +323,11 @@ public final class Gemm {
       }
       Workspace ws = Workspace.take();
       try {
-        blocked(ws, r0, r1, c0, c1);
+        if (tiles != null) {
+          GemmTiles.compute(this, tiles, ws, r0, r1, c0, c1);
+        } else {
+          blocked(ws, r0, r1, c0, c1);
+        }
       } finally {
         Workspace.give(ws);
       }
@@ -695,6 +719,10 @@ public final class Gemm {
     double[][] bp = new double[0][];
     double[] ap = new double[0];
     final double[][] acc = new double[MR][0];
+    /** Packed strips of A, panels of B and one edge tile of C, for {@link GemmTiles}. */
+    double[] tileA = new double[0];
+    double[] tileB = new double[0];
+    double[] tileC = new double[0];
 
     static Workspace take() {
       for (int i = 0; i < FREE.length(); i++) {
@@ -729,6 +757,19 @@ public final class Gemm {
       }
       if (ap.length < kc * MR) {
         ap = new double[kc * MR];
+      }
+    }
+
+    /** Grows the buffers of {@link GemmTiles} to the given lengths (they never shrink). */
+    void ensureTiles(int a, int b, int c) {
+      if (tileA.length < a) {
+        tileA = new double[a];
+      }
+      if (tileB.length < b) {
+        tileB = new double[b];
+      }
+      if (tileC.length < c) {
+        tileC = new double[c];
       }
     }
   }

@@ -4,15 +4,15 @@ import java.lang.reflect.Method;
 import java.util.Optional;
 
 /**
- * Chooses {@link Gemm}'s four-row micro-kernel once, when first used.
+ * Chooses {@link Gemm}'s micro-kernel once, when first used.
  *
- * <p>The default is the scalar {@link Gemm#kernel}, which the JIT vectorises, or on JDK 25 and
- * later {@link Gemm#kernel4}, which it vectorises there too and which reads and writes C half as
- * often. When the JVM was
- * started with {@code --add-modules jdk.incubator.vector}, {@code VectorGemmKernel} is loaded by
- * name and used instead; without that flag no class of the incubating module is ever loaded and
- * nothing is printed. The system property {@code dropnet.vector=false} forces the scalar kernel.
- * Both kernels give bit-identical results.
+ * <p>The default is the scalar four-row {@link Gemm#kernel}, which the JIT vectorises, or on JDK
+ * 25 and later {@link Gemm#kernel4}, which it vectorises there too and which reads and writes C
+ * half as often. When the JVM was started with {@code --add-modules jdk.incubator.vector},
+ * {@code VectorGemmKernel}, a {@link TileKernel}, is loaded by name and used instead where it
+ * applies (512-bit vectors); without that flag no class of the incubating module is ever loaded
+ * and nothing is printed. The system property {@code dropnet.vector=false} forces the scalar
+ * kernel. All kernels give bit-identical results.
  */
 final class GemmKernels {
   /** The module of the Vector API. */
@@ -34,15 +34,20 @@ final class GemmKernels {
   static final MicroKernel SCALAR =
       Runtime.version().feature() >= FOUR_STEP_RELEASE ? FOUR_STEPS : TWO_STEPS;
 
-  /** The Vector API kernel, or null when the module is absent or the kernel unusable. */
-  static final MicroKernel VECTOR = loadVector();
+  /** The Vector API tile kernel, or null when the module is absent or the kernel unusable. */
+  static final TileKernel VECTOR = loadVector();
 
-  /** The kernel {@link Gemm} uses. */
-  static final MicroKernel ACTIVE =
+  /** The tile kernel {@link Gemm}'s blocked path uses, or null: it uses {@link #SCALAR}. */
+  static final TileKernel TILES =
       VECTOR != null && !"false".equalsIgnoreCase(System.getProperty("dropnet.vector"))
-          ? VECTOR : SCALAR;
+          ? VECTOR : null;
 
   private GemmKernels() {}
+
+  /** The name of the kernel {@link Gemm}'s blocked path uses. */
+  static String activeName() {
+    return TILES != null ? TILES.name() : SCALAR.name();
+  }
 
   /** The signature of {@link MicroKernel#kernel}, for the plain static kernels of {@link Gemm}. */
   @FunctionalInterface
@@ -72,7 +77,7 @@ final class GemmKernels {
     };
   }
 
-  private static MicroKernel loadVector() {
+  private static TileKernel loadVector() {
     Optional<Module> module = ModuleLayer.boot().findModule(VECTOR_MODULE);
     if (module.isEmpty()) {
       return null;
@@ -83,7 +88,7 @@ final class GemmKernels {
       GemmKernels.class.getModule().addReads(module.get());
       Class<?> type = Class.forName(GemmKernels.class.getPackageName() + ".VectorGemmKernel");
       Method create = type.getDeclaredMethod("create");
-      return (MicroKernel) create.invoke(null);
+      return (TileKernel) create.invoke(null);
     } catch (ReflectiveOperationException | LinkageError | RuntimeException e) {
       return null;
     }

@@ -4,34 +4,44 @@ import jdk.incubator.vector.DoubleVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * {@link MicroKernel} on the incubating Vector API: a block of four rows by three vectors of C
- * stays in registers for the whole depth, where the scalar kernel reads and writes C on every
- * pair of steps. Each lane performs one {@code fma} per step of p, in order, exactly as
- * {@link Math#fma} does, so the results are bit-identical to {@link Gemm#kernel}.
+ * {@link TileKernel} on the incubating Vector API: a tile of eight rows by two 512-bit vectors
+ * (16 columns) of C stays in sixteen registers for the whole depth. Each step of p loads two
+ * vectors of the packed panel of B, broadcasts the eight packed values of A and performs sixteen
+ * fused multiply-adds. Each lane performs one {@code fma} per step of p, in order, exactly as
+ * {@link Math#fma} does, so the results are bit-identical to the scalar kernels.
  *
  * <p>Only {@link GemmKernels} refers to this class, by name, and only when the module
  * {@code jdk.incubator.vector} is in the boot layer.
  */
-final class VectorGemmKernel implements MicroKernel {
+final class VectorGemmKernel implements TileKernel {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+  /** Doubles per vector. */
   private static final int L = S.length();
-  private static final int DEPTH = 96;
+  private static final int ROWS = 8;
+  private static final int COLS = 2 * L;
+  /** Depth of a packed block: its panel of B (16 KiB) stays in the first-level cache. */
+  private static final int DEPTH = 128;
 
   private VectorGemmKernel() {}
 
   /**
-   * The kernel, or null when the preferred vectors are narrower than four doubles (there the
-   * scalar kernel is as fast).
+   * The kernel, or null unless the preferred vectors hold eight doubles (512 bits): with
+   * narrower ones the sixteen accumulators and their operands no longer fit in the registers.
    */
-  static MicroKernel create() {
-    return L >= 4 ? new VectorGemmKernel() : null;
+  static TileKernel create() {
+    return L == 8 ? new VectorGemmKernel() : null;
   }
 
-  /**
-   * Shallower blocks than the scalar kernel's: the kernel reads a column strip of B down the whole
-   * depth, one packed row (a separate array) per step, and fewer rows stay in the first-level
-   * cache and its address translations.
-   */
+  @Override
+  public int rows() {
+    return ROWS;
+  }
+
+  @Override
+  public int cols() {
+    return COLS;
+  }
+
   @Override
   public int depth() {
     return DEPTH;
@@ -39,109 +49,86 @@ final class VectorGemmKernel implements MicroKernel {
 
   @Override
   public String name() {
-    return "vector-api (" + S.vectorBitSize() + "-bit, " + L + " doubles)";
+    return "vector-api (" + S.vectorBitSize() + "-bit, " + ROWS + " x " + COLS + " tiles)";
   }
 
   @Override
-  public void kernel(double[] ap, double[][] bp, int kc, int nc,
-      double[] c0, double[] c1, double[] c2, double[] c3) {
-    int j = 0;
-    for (; j + 3 * L <= nc; j += 3 * L) {
-      block3(ap, bp, kc, j, c0, c1, c2, c3);
+  public void tile(double[] a, int aOff, double[] b, int bOff, int kc,
+      double[] c, int cOff, int ldc, boolean load) {
+    int o0 = cOff;
+    int o1 = o0 + ldc;
+    int o2 = o1 + ldc;
+    int o3 = o2 + ldc;
+    int o4 = o3 + ldc;
+    int o5 = o4 + ldc;
+    int o6 = o5 + ldc;
+    int o7 = o6 + ldc;
+    DoubleVector s00 = start(c, o0, load);
+    DoubleVector s01 = start(c, o0 + L, load);
+    DoubleVector s10 = start(c, o1, load);
+    DoubleVector s11 = start(c, o1 + L, load);
+    DoubleVector s20 = start(c, o2, load);
+    DoubleVector s21 = start(c, o2 + L, load);
+    DoubleVector s30 = start(c, o3, load);
+    DoubleVector s31 = start(c, o3 + L, load);
+    DoubleVector s40 = start(c, o4, load);
+    DoubleVector s41 = start(c, o4 + L, load);
+    DoubleVector s50 = start(c, o5, load);
+    DoubleVector s51 = start(c, o5 + L, load);
+    DoubleVector s60 = start(c, o6, load);
+    DoubleVector s61 = start(c, o6 + L, load);
+    DoubleVector s70 = start(c, o7, load);
+    DoubleVector s71 = start(c, o7 + L, load);
+    for (int p = 0; p < kc; p++) {
+      int bq = bOff + p * COLS;
+      DoubleVector x0 = DoubleVector.fromArray(S, b, bq);
+      DoubleVector x1 = DoubleVector.fromArray(S, b, bq + L);
+      int q = aOff + p * ROWS;
+      DoubleVector v = DoubleVector.broadcast(S, a[q]);
+      s00 = v.fma(x0, s00);
+      s01 = v.fma(x1, s01);
+      v = DoubleVector.broadcast(S, a[q + 1]);
+      s10 = v.fma(x0, s10);
+      s11 = v.fma(x1, s11);
+      v = DoubleVector.broadcast(S, a[q + 2]);
+      s20 = v.fma(x0, s20);
+      s21 = v.fma(x1, s21);
+      v = DoubleVector.broadcast(S, a[q + 3]);
+      s30 = v.fma(x0, s30);
+      s31 = v.fma(x1, s31);
+      v = DoubleVector.broadcast(S, a[q + 4]);
+      s40 = v.fma(x0, s40);
+      s41 = v.fma(x1, s41);
+      v = DoubleVector.broadcast(S, a[q + 5]);
+      s50 = v.fma(x0, s50);
+      s51 = v.fma(x1, s51);
+      v = DoubleVector.broadcast(S, a[q + 6]);
+      s60 = v.fma(x0, s60);
+      s61 = v.fma(x1, s61);
+      v = DoubleVector.broadcast(S, a[q + 7]);
+      s70 = v.fma(x0, s70);
+      s71 = v.fma(x1, s71);
     }
-    for (; j + L <= nc; j += L) {
-      block1(ap, bp, kc, j, c0, c1, c2, c3);
-    }
-    for (; j < nc; j++) {
-      double s0 = c0[j];
-      double s1 = c1[j];
-      double s2 = c2[j];
-      double s3 = c3[j];
-      for (int p = 0; p < kc; p++) {
-        double x = bp[p][j];
-        int q = p * Gemm.MR;
-        s0 = Math.fma(ap[q], x, s0);
-        s1 = Math.fma(ap[q + 1], x, s1);
-        s2 = Math.fma(ap[q + 2], x, s2);
-        s3 = Math.fma(ap[q + 3], x, s3);
-      }
-      c0[j] = s0;
-      c1[j] = s1;
-      c2[j] = s2;
-      c3[j] = s3;
-    }
+    s00.intoArray(c, o0);
+    s01.intoArray(c, o0 + L);
+    s10.intoArray(c, o1);
+    s11.intoArray(c, o1 + L);
+    s20.intoArray(c, o2);
+    s21.intoArray(c, o2 + L);
+    s30.intoArray(c, o3);
+    s31.intoArray(c, o3 + L);
+    s40.intoArray(c, o4);
+    s41.intoArray(c, o4 + L);
+    s50.intoArray(c, o5);
+    s51.intoArray(c, o5 + L);
+    s60.intoArray(c, o6);
+    s61.intoArray(c, o6 + L);
+    s70.intoArray(c, o7);
+    s71.intoArray(c, o7 + L);
   }
 
-  private static void block3(double[] ap, double[][] bp, int kc, int j,
-      double[] c0, double[] c1, double[] c2, double[] c3) {
-    int j1 = j + L;
-    int j2 = j + 2 * L;
-    DoubleVector s00 = DoubleVector.fromArray(S, c0, j);
-    DoubleVector s01 = DoubleVector.fromArray(S, c0, j1);
-    DoubleVector s02 = DoubleVector.fromArray(S, c0, j2);
-    DoubleVector s10 = DoubleVector.fromArray(S, c1, j);
-    DoubleVector s11 = DoubleVector.fromArray(S, c1, j1);
-    DoubleVector s12 = DoubleVector.fromArray(S, c1, j2);
-    DoubleVector s20 = DoubleVector.fromArray(S, c2, j);
-    DoubleVector s21 = DoubleVector.fromArray(S, c2, j1);
-    DoubleVector s22 = DoubleVector.fromArray(S, c2, j2);
-    DoubleVector s30 = DoubleVector.fromArray(S, c3, j);
-    DoubleVector s31 = DoubleVector.fromArray(S, c3, j1);
-    DoubleVector s32 = DoubleVector.fromArray(S, c3, j2);
-    for (int p = 0; p < kc; p++) {
-      double[] row = bp[p];
-      DoubleVector x0 = DoubleVector.fromArray(S, row, j);
-      DoubleVector x1 = DoubleVector.fromArray(S, row, j1);
-      DoubleVector x2 = DoubleVector.fromArray(S, row, j2);
-      int q = p * Gemm.MR;
-      DoubleVector a = DoubleVector.broadcast(S, ap[q]);
-      s00 = a.fma(x0, s00);
-      s01 = a.fma(x1, s01);
-      s02 = a.fma(x2, s02);
-      a = DoubleVector.broadcast(S, ap[q + 1]);
-      s10 = a.fma(x0, s10);
-      s11 = a.fma(x1, s11);
-      s12 = a.fma(x2, s12);
-      a = DoubleVector.broadcast(S, ap[q + 2]);
-      s20 = a.fma(x0, s20);
-      s21 = a.fma(x1, s21);
-      s22 = a.fma(x2, s22);
-      a = DoubleVector.broadcast(S, ap[q + 3]);
-      s30 = a.fma(x0, s30);
-      s31 = a.fma(x1, s31);
-      s32 = a.fma(x2, s32);
-    }
-    s00.intoArray(c0, j);
-    s01.intoArray(c0, j1);
-    s02.intoArray(c0, j2);
-    s10.intoArray(c1, j);
-    s11.intoArray(c1, j1);
-    s12.intoArray(c1, j2);
-    s20.intoArray(c2, j);
-    s21.intoArray(c2, j1);
-    s22.intoArray(c2, j2);
-    s30.intoArray(c3, j);
-    s31.intoArray(c3, j1);
-    s32.intoArray(c3, j2);
-  }
-
-  private static void block1(double[] ap, double[][] bp, int kc, int j,
-      double[] c0, double[] c1, double[] c2, double[] c3) {
-    DoubleVector s0 = DoubleVector.fromArray(S, c0, j);
-    DoubleVector s1 = DoubleVector.fromArray(S, c1, j);
-    DoubleVector s2 = DoubleVector.fromArray(S, c2, j);
-    DoubleVector s3 = DoubleVector.fromArray(S, c3, j);
-    for (int p = 0; p < kc; p++) {
-      DoubleVector x = DoubleVector.fromArray(S, bp[p], j);
-      int q = p * Gemm.MR;
-      s0 = DoubleVector.broadcast(S, ap[q]).fma(x, s0);
-      s1 = DoubleVector.broadcast(S, ap[q + 1]).fma(x, s1);
-      s2 = DoubleVector.broadcast(S, ap[q + 2]).fma(x, s2);
-      s3 = DoubleVector.broadcast(S, ap[q + 3]).fma(x, s3);
-    }
-    s0.intoArray(c0, j);
-    s1.intoArray(c1, j);
-    s2.intoArray(c2, j);
-    s3.intoArray(c3, j);
+  /** One vector of C at {@code off}, or zeros. */
+  private static DoubleVector start(double[] c, int off, boolean load) {
+    return load ? DoubleVector.fromArray(S, c, off) : DoubleVector.zero(S);
   }
 }

@@ -2,6 +2,7 @@ package io.github.dropnet.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -12,8 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The choice of Gemm's micro-kernel, and bit-identity of its variants: the two scalar kernels
- * always, the Vector API kernel with the scalar one only where the JVM has
- * {@code jdk.incubator.vector} (the {@code vector-api} test execution), where it must run.
+ * and the tiled path (with a plain tile kernel) always, the Vector API kernel with the scalar one
+ * only where the JVM has {@code jdk.incubator.vector} (the {@code vector-api} test execution),
+ * where it must run.
  */
 class GemmKernelsTest {
   private static final int[] SIZES = {1, 7, 33, 129};
@@ -28,14 +30,15 @@ class GemmKernelsTest {
         ? GemmKernels.FOUR_STEPS : GemmKernels.TWO_STEPS;
     assertSame(scalar, GemmKernels.SCALAR);
     if (!vectorModulePresent()) {
-      assertSame(GemmKernels.SCALAR, GemmKernels.ACTIVE);
+      assertNull(GemmKernels.TILES);
       assertTrue(Dropnet.gemmKernel().startsWith("scalar"), Dropnet.gemmKernel());
       return;
     }
     assertNotNull(GemmKernels.VECTOR, "jdk.incubator.vector is present but its kernel is not");
     boolean forcedOff = "false".equalsIgnoreCase(System.getProperty("dropnet.vector"));
-    assertSame(forcedOff ? GemmKernels.SCALAR : GemmKernels.VECTOR, GemmKernels.ACTIVE);
-    assertEquals(GemmKernels.ACTIVE.name(), Dropnet.gemmKernel());
+    assertSame(forcedOff ? null : GemmKernels.VECTOR, GemmKernels.TILES);
+    String expected = forcedOff ? GemmKernels.SCALAR.name() : GemmKernels.VECTOR.name();
+    assertEquals(expected, Dropnet.gemmKernel());
   }
 
   @Test
@@ -47,18 +50,45 @@ class GemmKernelsTest {
 
   @Test
   void vectorKernelIsBitIdenticalToTheScalarKernel() {
-    MicroKernel vector = GemmKernels.VECTOR;
+    TileKernel vector = GemmKernels.VECTOR;
     assumeTrue(vector != null || Boolean.getBoolean("dropnet.test.expectVector"));
     assertNotNull(vector);
-    assertSameProducts(GemmKernels.SCALAR, vector, 20260101);
+    assertSameProducts(GemmKernels.SCALAR, null, GemmKernels.SCALAR, vector, 20260101);
+    assertSameWideProducts(vector);
   }
 
   @Test
-  void vectorKernelMatchesTheScalarKernelOnFullWidthsAndTails() {
-    MicroKernel vector = GemmKernels.VECTOR;
+  void vectorKernelMatchesThePlainTileOnEveryDepthAndLoad() {
+    TileKernel vector = GemmKernels.VECTOR;
     assumeTrue(vector != null || Boolean.getBoolean("dropnet.test.expectVector"));
     assertNotNull(vector);
-    assertSameBits(GemmKernels.SCALAR, vector);
+    SplittableRandom rnd = new SplittableRandom(5);
+    int rows = vector.rows();
+    int cols = vector.cols();
+    int ldc = cols + 3;
+    for (int kc : new int[] {1, 2, 3, 4, 5, 6, 7, 17, 128}) {
+      for (boolean load : new boolean[] {false, true}) {
+        double[] a = random(rnd, 2 + kc * rows);
+        double[] b = random(rnd, 5 + kc * cols);
+        double[] expected = random(rnd, 1 + rows * ldc);
+        double[] actual = expected.clone();
+        PlainTiles.tile(rows, cols, a, 2, b, 5, kc, expected, 1, ldc, load);
+        vector.tile(a, 2, b, 5, kc, actual, 1, ldc, load);
+        for (int i = 0; i < expected.length; i++) {
+          assertEquals(Double.doubleToRawLongBits(expected[i]),
+              Double.doubleToRawLongBits(actual[i]),
+              "kc=" + kc + " load=" + load + " element " + i);
+        }
+      }
+    }
+  }
+
+  @Test
+  void tiledPathGivesTheSameProductsAsTheFourRowKernel() {
+    // a 3 x 5 tile and a depth of 7: every product has edge tiles and several depth blocks
+    TileKernel plain = new PlainTiles(3, 5, 7);
+    assertSameProducts(GemmKernels.SCALAR, null, GemmKernels.SCALAR, plain, 3);
+    assertSameWideProducts(plain);
   }
 
   @Test
@@ -68,14 +98,53 @@ class GemmKernelsTest {
 
   @Test
   void fourStepKernelGivesTheSameProductsOnEveryPath() {
-    assertSameProducts(GemmKernels.TWO_STEPS, GemmKernels.FOUR_STEPS, 11);
+    assertSameProducts(GemmKernels.TWO_STEPS, null, GemmKernels.FOUR_STEPS, null, 11);
   }
 
   /**
-   * Whole products through both kernels, on odd sizes, every transposition, path and
-   * accumulation: the same bits.
+   * Products wider than a block of the tiled path ({@link GemmTiles#NC} columns) and deeper than
+   * {@code tiles}' depth, through {@code tiles} and through the four-row kernel, on one thread
+   * and on three: the same bits.
    */
-  private static void assertSameProducts(MicroKernel reference, MicroKernel other, long seed) {
+  private static void assertSameWideProducts(TileKernel tiles) {
+    SplittableRandom rnd = new SplittableRandom(17);
+    int m = 2 * GemmTiles.MC + 3;
+    int n = GemmTiles.NC + 37;
+    int k = 2 * tiles.depth() + 5;
+    int before = Dropnet.threads();
+    try {
+      for (int threads : new int[] {1, 3}) {
+        Dropnet.setThreads(threads);
+        for (int t = 0; t < 4; t++) {
+          boolean transA = (t & 1) != 0;
+          boolean transB = (t & 2) != 0;
+          double[] a = random(rnd, m * k);
+          double[] b = random(rnd, k * n);
+          double[] expected = random(rnd, m * n);
+          double[] actual = expected.clone();
+          run(Gemm.ALONG_ROWS, GemmKernels.SCALAR, null, transA, transB, m, n, k, a, b, expected,
+              true);
+          run(Gemm.ALONG_ROWS, GemmKernels.SCALAR, tiles, transA, transB, m, n, k, a, b, actual,
+              true);
+          for (int i = 0; i < expected.length; i++) {
+            assertEquals(Double.doubleToRawLongBits(expected[i]),
+                Double.doubleToRawLongBits(actual[i]),
+                tiles.name() + ", " + threads + " threads, transA=" + transA + " transB="
+                    + transB + ": element " + i);
+          }
+        }
+      }
+    } finally {
+      Dropnet.setThreads(before);
+    }
+  }
+
+  /**
+   * Whole products through both pairs of kernels (a four-row kernel and a tile kernel or null),
+   * on odd sizes, every transposition, path and accumulation: the same bits.
+   */
+  private static void assertSameProducts(MicroKernel reference, TileKernel referenceTiles,
+      MicroKernel four, TileKernel tiles, long seed) {
     SplittableRandom rnd = new SplittableRandom(seed);
     int[] paths = {Gemm.AUTO, Gemm.ALONG_ROWS, Gemm.ALONG_COLUMNS};
     for (int m : SIZES) {
@@ -91,12 +160,14 @@ class GemmKernelsTest {
               for (boolean accumulate : new boolean[] {false, true}) {
                 double[] expected = c0.clone();
                 double[] actual = c0.clone();
-                run(path, reference, transA, transB, m, n, k, a, b, expected, accumulate);
-                run(path, other, transA, transB, m, n, k, a, b, actual, accumulate);
+                run(path, reference, referenceTiles, transA, transB, m, n, k, a, b, expected,
+                    accumulate);
+                run(path, four, tiles, transA, transB, m, n, k, a, b, actual, accumulate);
                 for (int i = 0; i < expected.length; i++) {
                   if (Double.doubleToRawLongBits(expected[i])
                       != Double.doubleToRawLongBits(actual[i])) {
-                    throw new AssertionError(other.name() + ", m=" + m + " n=" + n + " k=" + k
+                    String name = tiles != null ? tiles.name() : four.name();
+                    throw new AssertionError(name + ", m=" + m + " n=" + n + " k=" + k
                         + " transA=" + transA + " transB=" + transB + " path=" + path
                         + " accumulate=" + accumulate + ": element " + i + " is " + actual[i]
                         + ", " + reference.name() + " gives " + expected[i]);
@@ -139,10 +210,38 @@ class GemmKernelsTest {
     }
   }
 
-  private static void run(int path, MicroKernel four, boolean transA, boolean transB, int m,
-      int n, int k, double[] a, double[] b, double[] c, boolean accumulate) {
-    Gemm.gemm(path, four, transA, transB, m, n, k, a, 0, transA ? m : k, b, 0, transB ? k : n,
-        c, 0, n, accumulate);
+  private static void run(int path, MicroKernel four, TileKernel tiles, boolean transA,
+      boolean transB, int m, int n, int k, double[] a, double[] b, double[] c,
+      boolean accumulate) {
+    Gemm.gemm(path, four, tiles, transA, transB, m, n, k, a, 0, transA ? m : k, b, 0,
+        transB ? k : n, c, 0, n, accumulate);
+  }
+
+  /** The operations of {@link TileKernel#tile} as plain loops, on tiles of any size. */
+  private record PlainTiles(int rows, int cols, int depth) implements TileKernel {
+    @Override
+    public String name() {
+      return "plain " + rows + " x " + cols + " tiles";
+    }
+
+    @Override
+    public void tile(double[] a, int aOff, double[] b, int bOff, int kc,
+        double[] c, int cOff, int ldc, boolean load) {
+      tile(rows, cols, a, aOff, b, bOff, kc, c, cOff, ldc, load);
+    }
+
+    static void tile(int rows, int cols, double[] a, int aOff, double[] b, int bOff, int kc,
+        double[] c, int cOff, int ldc, boolean load) {
+      for (int r = 0; r < rows; r++) {
+        for (int j = 0; j < cols; j++) {
+          double s = load ? c[cOff + r * ldc + j] : 0.0;
+          for (int p = 0; p < kc; p++) {
+            s = Math.fma(a[aOff + p * rows + r], b[bOff + p * cols + j], s);
+          }
+          c[cOff + r * ldc + j] = s;
+        }
+      }
+    }
   }
 
   /** Values of mixed signs and magnitudes, so that rounding differences would show. */

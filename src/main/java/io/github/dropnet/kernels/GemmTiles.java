@@ -1,0 +1,170 @@
+package io.github.dropnet.kernels;
+
+import java.util.Arrays;
+
+/**
+ * {@link Gemm}'s blocked path for a {@link TileKernel}, which keeps a tile of C in registers.
+ *
+ * <p>A block of {@code op(B)} (the kernel's depth by up to {@value #NC} columns) is packed into
+ * panels as wide as a tile, each one contiguous; a block of {@code op(A)} ({@value #MC} rows)
+ * into strips as tall as a tile. Each panel of B is then used against every strip of A, while
+ * both are in the cache. Tiles inside C are computed where they lie when the rows of C are
+ * contiguous; tiles at its edges (or of a C stored by columns) go through a small buffer, so that
+ * the kernel always works on whole tiles. Rows and columns packed beyond the edges are zero and
+ * never stored.
+ *
+ * <p>Each element of C receives the operations of {@link Gemm}'s arithmetic in the same order,
+ * whatever the blocking: its depth blocks run one after the other, each starting from the
+ * value the previous one stored.
+ */
+final class GemmTiles {
+  /** Rows of op(A) packed per block: a few strips, small enough for the first-level cache. */
+  static final int MC = 32;
+  /** Columns of op(B) packed per block, at most. */
+  static final int NC = 1024;
+
+  private GemmTiles() {}
+
+  /** Rows {@code [r0, r1)} by columns {@code [c0, c1)} of {@code prod}'s C. */
+  static void compute(Gemm.Product prod, TileKernel t, Gemm.Workspace ws,
+      int r0, int r1, int c0, int c1) {
+    int mr = t.rows();
+    int nr = t.cols();
+    int k = prod.k;
+    int depths = ceilDiv(k, t.depth());
+    int kcMax = ceilDiv(k, depths);
+    int w = c1 - c0;
+    int blocks = ceilDiv(w, NC);
+    int ncMax = Math.min(w, ceilDiv(ceilDiv(w, blocks), nr) * nr);
+    int mcMax = Math.max(mr, MC / mr * mr);
+    ws.ensureTiles(ceilDiv(mcMax, mr) * mr * kcMax, ceilDiv(ncMax, nr) * nr * kcMax, mr * nr);
+    double[] ap = ws.tileA;
+    double[] bp = ws.tileB;
+    for (int jc = c0; jc < c1; jc += ncMax) {
+      int nc = Math.min(ncMax, c1 - jc);
+      for (int pc = 0; pc < k; pc += kcMax) {
+        int kc = Math.min(kcMax, k - pc);
+        boolean load = prod.accumulate || pc > 0;
+        packB(prod, bp, pc, kc, jc, nc, nr);
+        for (int ic = r0; ic < r1; ic += mcMax) {
+          int mc = Math.min(mcMax, r1 - ic);
+          packA(prod, ap, ic, mc, pc, kc, mr);
+          for (int j = 0; j < nc; j += nr) {
+            int bOff = j / nr * kc * nr;
+            for (int i = 0; i < mc; i += mr) {
+              tile(prod, t, ap, i / mr * kc * mr, bp, bOff, kc, ic + i, Math.min(mr, mc - i),
+                  jc + j, Math.min(nr, nc - j), load, ws.tileC);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** One tile at row {@code i}, column {@code j} of C, {@code rows x cols} of it live. */
+  private static void tile(Gemm.Product prod, TileKernel t, double[] ap, int aOff, double[] bp,
+      int bOff, int kc, int i, int rows, int j, int cols, boolean load, double[] buffer) {
+    int nr = t.cols();
+    int at = prod.cOff + i * prod.cRs + j * prod.cCs;
+    if (rows == t.rows() && cols == nr && prod.cCs == 1) {
+      t.tile(ap, aOff, bp, bOff, kc, prod.c, at, prod.cRs, load);
+      return;
+    }
+    if (load) {
+      for (int r = 0; r < rows; r++) {
+        for (int q = 0; q < cols; q++) {
+          buffer[r * nr + q] = prod.c[at + r * prod.cRs + q * prod.cCs];
+        }
+      }
+    }
+    t.tile(ap, aOff, bp, bOff, kc, buffer, 0, nr, load);
+    for (int r = 0; r < rows; r++) {
+      for (int q = 0; q < cols; q++) {
+        prod.c[at + r * prod.cRs + q * prod.cCs] = buffer[r * nr + q];
+      }
+    }
+  }
+
+  /**
+   * Columns {@code [jc, jc + nc)} of depth rows {@code [pc, pc + kc)} of op(B) as panels of
+   * {@code nr} columns: element {@code (p, j)} at {@code (j / nr) * kc * nr + p * nr + j % nr}.
+   */
+  private static void packB(Gemm.Product prod, double[] bp, int pc, int kc, int jc, int nc,
+      int nr) {
+    double[] b = prod.b;
+    int base = prod.bOff + pc * prod.bRs + jc * prod.bCs;
+    int panels = ceilDiv(nc, nr);
+    if (prod.bCs == 1) {
+      for (int p = 0; p < kc; p++) {
+        int src = base + p * prod.bRs;
+        for (int s = 0; s < panels; s++) {
+          int dst = s * kc * nr + p * nr;
+          int live = Math.min(nr, nc - s * nr);
+          for (int q = 0; q < live; q++) {
+            bp[dst + q] = b[src + s * nr + q];
+          }
+        }
+      }
+    } else {
+      for (int s = 0; s < panels; s++) {
+        int live = Math.min(nr, nc - s * nr);
+        for (int q = 0; q < live; q++) {
+          int src = base + (s * nr + q) * prod.bCs;
+          int dst = s * kc * nr + q;
+          for (int p = 0; p < kc; p++) {
+            bp[dst + p * nr] = b[src + p * prod.bRs];
+          }
+        }
+      }
+    }
+    int live = nc - (panels - 1) * nr;
+    if (live < nr) {
+      int last = (panels - 1) * kc * nr;
+      for (int p = 0; p < kc; p++) {
+        Arrays.fill(bp, last + p * nr + live, last + (p + 1) * nr, 0.0);
+      }
+    }
+  }
+
+  /**
+   * Rows {@code [ic, ic + mc)} of depth columns {@code [pc, pc + kc)} of op(A) as strips of
+   * {@code mr} rows: element {@code (i, p)} at {@code (i / mr) * kc * mr + p * mr + i % mr}.
+   */
+  private static void packA(Gemm.Product prod, double[] ap, int ic, int mc, int pc, int kc,
+      int mr) {
+    double[] a = prod.a;
+    int base = prod.aOff + ic * prod.aRs + pc * prod.aCs;
+    int strips = ceilDiv(mc, mr);
+    for (int s = 0; s < strips; s++) {
+      int rows = Math.min(mr, mc - s * mr);
+      int first = base + s * mr * prod.aRs;
+      int dst = s * kc * mr;
+      if (prod.aCs == 1) {
+        for (int r = 0; r < rows; r++) {
+          int src = first + r * prod.aRs;
+          for (int p = 0; p < kc; p++) {
+            ap[dst + p * mr + r] = a[src + p];
+          }
+        }
+      } else {
+        for (int p = 0; p < kc; p++) {
+          int src = first + p * prod.aCs;
+          for (int r = 0; r < rows; r++) {
+            ap[dst + p * mr + r] = a[src + r * prod.aRs];
+          }
+        }
+      }
+    }
+    int live = mc - (strips - 1) * mr;
+    if (live < mr) {
+      int last = (strips - 1) * kc * mr;
+      for (int p = 0; p < kc; p++) {
+        Arrays.fill(ap, last + p * mr + live, last + (p + 1) * mr, 0.0);
+      }
+    }
+  }
+
+  private static int ceilDiv(int x, int y) {
+    return (x + y - 1) / y;
+  }
+}
