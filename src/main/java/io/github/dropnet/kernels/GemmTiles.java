@@ -19,7 +19,7 @@ import java.util.Arrays;
  */
 final class GemmTiles {
   /** Rows of op(A) packed per block: a few strips, small enough for the first-level cache. */
-  static final int MC = 32;
+  static final int MC = 16;
   /** Columns of op(B) packed per block, at most. */
   static final int NC = 1024;
 
@@ -45,10 +45,10 @@ final class GemmTiles {
       for (int pc = 0; pc < k; pc += kcMax) {
         int kc = Math.min(kcMax, k - pc);
         boolean load = prod.accumulate || pc > 0;
-        packB(prod, bp, pc, kc, jc, nc, nr);
+        packB(prod, t, bp, pc, kc, jc, nc, nr);
         for (int ic = r0; ic < r1; ic += mcMax) {
           int mc = Math.min(mcMax, r1 - ic);
-          packA(prod, ap, ic, mc, pc, kc, mr);
+          packA(prod, t, ap, ic, mc, pc, kc, mr);
           for (int j = 0; j < nc; j += nr) {
             int bOff = j / nr * kc * nr;
             for (int i = 0; i < mc; i += mr) {
@@ -89,8 +89,8 @@ final class GemmTiles {
    * Columns {@code [jc, jc + nc)} of depth rows {@code [pc, pc + kc)} of op(B) as panels of
    * {@code nr} columns: element {@code (p, j)} at {@code (j / nr) * kc * nr + p * nr + j % nr}.
    */
-  private static void packB(Gemm.Product prod, double[] bp, int pc, int kc, int jc, int nc,
-      int nr) {
+  private static void packB(Gemm.Product prod, TileKernel t, double[] bp, int pc, int kc, int jc,
+      int nc, int nr) {
     double[] b = prod.b;
     int base = prod.bOff + pc * prod.bRs + jc * prod.bCs;
     int panels = ceilDiv(nc, nr);
@@ -98,11 +98,7 @@ final class GemmTiles {
       for (int p = 0; p < kc; p++) {
         int src = base + p * prod.bRs;
         for (int s = 0; s < panels; s++) {
-          int dst = s * kc * nr + p * nr;
-          int live = Math.min(nr, nc - s * nr);
-          for (int q = 0; q < live; q++) {
-            bp[dst + q] = b[src + s * nr + q];
-          }
+          t.copy(b, src + s * nr, bp, s * kc * nr + p * nr, Math.min(nr, nc - s * nr));
         }
       }
     } else {
@@ -130,8 +126,8 @@ final class GemmTiles {
    * Rows {@code [ic, ic + mc)} of depth columns {@code [pc, pc + kc)} of op(A) as strips of
    * {@code mr} rows: element {@code (i, p)} at {@code (i / mr) * kc * mr + p * mr + i % mr}.
    */
-  private static void packA(Gemm.Product prod, double[] ap, int ic, int mc, int pc, int kc,
-      int mr) {
+  private static void packA(Gemm.Product prod, TileKernel t, double[] ap, int ic, int mc, int pc,
+      int kc, int mr) {
     double[] a = prod.a;
     int base = prod.aOff + ic * prod.aRs + pc * prod.aCs;
     int strips = ceilDiv(mc, mr);
@@ -145,6 +141,10 @@ final class GemmTiles {
           for (int p = 0; p < kc; p++) {
             ap[dst + p * mr + r] = a[src + p];
           }
+        }
+      } else if (prod.aRs == 1) {
+        for (int p = 0; p < kc; p++) {
+          t.copy(a, first + p * prod.aCs, ap, dst + p * mr, rows);
         }
       } else {
         for (int p = 0; p < kc; p++) {

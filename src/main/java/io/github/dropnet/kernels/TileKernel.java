@@ -52,4 +52,12 @@ interface TileKernel {
    */
   void tile(double[] a, int aOff, double[] b, int bOff, int kc,
       double[] c, int cOff, int ldc, boolean load);
+
+  /**
+   * Copies {@code length} doubles, as {@link System#arraycopy} does for arrays that do not
+   * overlap, in the way fastest for the short runs (a row of a panel or of a strip) of packing.
+   *
+   * @param length the number of doubles, {@code >= 0}
+   */
+  void copy(double[] src, int srcOff, double[] dst, int dstOff, int length);
 }

@@ -127,6 +127,17 @@ final class VectorGemmKernel implements TileKernel {
     s71.intoArray(c, o7 + L);
   }
 
+  @Override
+  public void copy(double[] src, int srcOff, double[] dst, int dstOff, int length) {
+    int i = 0;
+    for (; i + L <= length; i += L) {
+      DoubleVector.fromArray(S, src, srcOff + i).intoArray(dst, dstOff + i);
+    }
+    for (; i < length; i++) {
+      dst[dstOff + i] = src[srcOff + i];
+    }
+  }
+
   /** One vector of C at {@code off}, or zeros. */
   private static DoubleVector start(double[] c, int off, boolean load) {
     return load ? DoubleVector.fromArray(S, c, off) : DoubleVector.zero(S);

@@ -230,6 +230,13 @@ class GemmKernelsTest {
       tile(rows, cols, a, aOff, b, bOff, kc, c, cOff, ldc, load);
     }
 
+    @Override
+    public void copy(double[] src, int srcOff, double[] dst, int dstOff, int length) {
+      for (int i = 0; i < length; i++) {
+        dst[dstOff + i] = src[srcOff + i];
+      }
+    }
+
     static void tile(int rows, int cols, double[] a, int aOff, double[] b, int bOff, int kc,
         double[] c, int cOff, int ldc, boolean load) {
       for (int r = 0; r < rows; r++) {
