@@ -18,7 +18,10 @@ import java.util.Arrays;
  * value the previous one stored.
  */
 final class GemmTiles {
-  /** Rows of op(A) packed per block: a few strips, small enough for the first-level cache. */
+  /**
+   * Rows of op(A) packed per block: a few strips (two of the Vector API kernel's), so that the
+   * block and a panel of B fit the first-level cache together.
+   */
   static final int MC = 16;
   /** Columns of op(B) packed per block, at most. */
   static final int NC = 1024;
