@@ -106,14 +106,8 @@ final class GemmTiles {
       }
     } else {
       for (int s = 0; s < panels; s++) {
-        int live = Math.min(nr, nc - s * nr);
-        for (int q = 0; q < live; q++) {
-          int src = base + (s * nr + q) * prod.bCs;
-          int dst = s * kc * nr + q;
-          for (int p = 0; p < kc; p++) {
-            bp[dst + p * nr] = b[src + p * prod.bRs];
-          }
-        }
+        t.gather(b, base + s * nr * prod.bCs, prod.bCs, prod.bRs, bp, s * kc * nr, nr,
+            Math.min(nr, nc - s * nr), kc);
       }
     }
     int live = nc - (panels - 1) * nr;
@@ -138,24 +132,12 @@ final class GemmTiles {
       int rows = Math.min(mr, mc - s * mr);
       int first = base + s * mr * prod.aRs;
       int dst = s * kc * mr;
-      if (prod.aCs == 1) {
-        for (int r = 0; r < rows; r++) {
-          int src = first + r * prod.aRs;
-          for (int p = 0; p < kc; p++) {
-            ap[dst + p * mr + r] = a[src + p];
-          }
-        }
-      } else if (prod.aRs == 1) {
+      if (prod.aRs == 1) {
         for (int p = 0; p < kc; p++) {
           t.copy(a, first + p * prod.aCs, ap, dst + p * mr, rows);
         }
       } else {
-        for (int p = 0; p < kc; p++) {
-          int src = first + p * prod.aCs;
-          for (int r = 0; r < rows; r++) {
-            ap[dst + p * mr + r] = a[src + r * prod.aRs];
-          }
-        }
+        t.gather(a, first, prod.aRs, prod.aCs, ap, dst, mr, rows, kc);
       }
     }
     int live = mc - (strips - 1) * mr;

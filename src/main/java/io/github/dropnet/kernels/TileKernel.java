@@ -60,4 +60,16 @@ interface TileKernel {
    * @param length the number of doubles, {@code >= 0}
    */
   void copy(double[] src, int srcOff, double[] dst, int dstOff, int length);
+
+  /**
+   * {@code dst[dstOff + n * dstStep + i] = src[srcOff + n * srcStep + i * stride]} for
+   * {@code n < count} and {@code i < length}: {@code count} runs of {@code length} elements
+   * {@code stride} apart (a column of a row-major matrix, say) into rows of a strip or a panel.
+   *
+   * @param stride the distance between the elements of a run in {@code src}, {@code >= 1}
+   * @param length the elements per run, {@code >= 0}
+   * @param count the number of runs, {@code >= 0}
+   */
+  void gather(double[] src, int srcOff, int stride, int srcStep,
+      double[] dst, int dstOff, int dstStep, int length, int count);
 }

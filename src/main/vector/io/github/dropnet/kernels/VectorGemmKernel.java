@@ -129,12 +129,37 @@ final class VectorGemmKernel implements TileKernel {
 
   @Override
   public void copy(double[] src, int srcOff, double[] dst, int dstOff, int length) {
+    if (length == COLS) { // a row of a panel: the common case, without a loop
+      DoubleVector.fromArray(S, src, srcOff).intoArray(dst, dstOff);
+      DoubleVector.fromArray(S, src, srcOff + L).intoArray(dst, dstOff + L);
+      return;
+    }
     int i = 0;
     for (; i + L <= length; i += L) {
       DoubleVector.fromArray(S, src, srcOff + i).intoArray(dst, dstOff + i);
     }
     for (; i < length; i++) {
       dst[dstOff + i] = src[srcOff + i];
+    }
+  }
+
+  @Override
+  public void gather(double[] src, int srcOff, int stride, int srcStep,
+      double[] dst, int dstOff, int dstStep, int length, int count) {
+    int whole = length / L * L;
+    int[] map = new int[L];
+    for (int lane = 0; lane < L; lane++) {
+      map[lane] = lane * stride;
+    }
+    for (int n = 0; n < count; n++) {
+      int from = srcOff + n * srcStep;
+      int to = dstOff + n * dstStep;
+      for (int i = 0; i < whole; i += L) {
+        DoubleVector.fromArray(S, src, from + i * stride, map, 0).intoArray(dst, to + i);
+      }
+      for (int i = whole; i < length; i++) {
+        dst[to + i] = src[from + i * stride];
+      }
     }
   }
 

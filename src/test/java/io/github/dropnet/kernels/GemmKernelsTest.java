@@ -237,6 +237,16 @@ class GemmKernelsTest {
       }
     }
 
+    @Override
+    public void gather(double[] src, int srcOff, int stride, int srcStep,
+        double[] dst, int dstOff, int dstStep, int length, int count) {
+      for (int n = 0; n < count; n++) {
+        for (int i = 0; i < length; i++) {
+          dst[dstOff + n * dstStep + i] = src[srcOff + n * srcStep + i * stride];
+        }
+      }
+    }
+
     static void tile(int rows, int cols, double[] a, int aOff, double[] b, int bOff, int kc,
         double[] c, int cOff, int ldc, boolean load) {
       for (int r = 0; r < rows; r++) {
