@@ -414,7 +414,19 @@ public final class Gemm {
     /** {@code ap[p * MR + r] = L(i + r, pc + p)}, zero for the rows past the end. */
     private void packA(double[] ap, int i, int rows, int pc, int kc) {
       int base = aOff + i * aRs + pc * aCs;
-      if (aCs == 1) {
+      if (aCs == 1 && rows == MR) {
+        // four rows read side by side, the strip written in order
+        int s1 = base + aRs;
+        int s2 = s1 + aRs;
+        int s3 = s2 + aRs;
+        for (int p = 0; p < kc; p++) {
+          int q = p * MR;
+          ap[q] = a[base + p];
+          ap[q + 1] = a[s1 + p];
+          ap[q + 2] = a[s2 + p];
+          ap[q + 3] = a[s3 + p];
+        }
+      } else if (aCs == 1) {
         for (int r = 0; r < rows; r++) {
           int s = base + r * aRs;
           for (int p = 0; p < kc; p++) {
