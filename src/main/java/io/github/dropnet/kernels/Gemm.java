@@ -147,7 +147,7 @@ public final class Gemm {
       return;
     }
     if (path == AUTO) {
-      path = tiles != null ? choosePathForTiles(m, n, k, tiles) : choosePath(m, n, k);
+      path = choosePath(m, n, k, tiles);
     }
     // op(A)(i, p) = a[aOff + i * aRs + p * aCs], op(B)(p, j) = b[bOff + p * bRs + j * bCs]
     int aRs = transA ? 1 : lda;
@@ -208,27 +208,21 @@ public final class Gemm {
   /**
    * Direct loops for a single row or a tiny product, where the copies cost more than they save.
    * Otherwise blocked, with the vectorised loop along the rows of C unless they are short and C is
-   * tall: then along its columns, provided the depth pays for the transposed copies of C.
+   * tall: then along its columns, provided the depth pays for the transposed copies of C. A
+   * {@code tiles} kernel (or null) needs no long rows: along the rows of C unless they are
+   * narrower than a tile and C is taller than wide.
    */
-  static int choosePath(int m, int n, int k) {
+  static int choosePath(int m, int n, int k, TileKernel tiles) {
     if (m == 1 || (long) m * n * k <= 512) {
       return DIRECT;
+    }
+    if (tiles != null) {
+      return n < tiles.cols() && m > n ? ALONG_COLUMNS : ALONG_ROWS;
     }
     if (n < 256 && m > n && (n < 16 || k >= 4L * n)) {
       return ALONG_COLUMNS;
     }
     return ALONG_ROWS;
-  }
-
-  /**
-   * {@link #choosePath} for a {@link TileKernel}, which needs no long rows: blocked along the rows
-   * of C unless they are narrower than a tile and C is taller than wide.
-   */
-  static int choosePathForTiles(int m, int n, int k, TileKernel tiles) {
-    if (m == 1 || (long) m * n * k <= 512) {
-      return DIRECT;
-    }
-    return n < tiles.cols() && m > n ? ALONG_COLUMNS : ALONG_ROWS;
   }
 
   // ---- argument checks
