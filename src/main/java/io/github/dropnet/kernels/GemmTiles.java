@@ -110,13 +110,7 @@ final class GemmTiles {
             Math.min(nr, nc - s * nr), kc);
       }
     }
-    int live = nc - (panels - 1) * nr;
-    if (live < nr) {
-      int last = (panels - 1) * kc * nr;
-      for (int p = 0; p < kc; p++) {
-        Arrays.fill(bp, last + p * nr + live, last + (p + 1) * nr, 0.0);
-      }
-    }
+    zeroPastEdge(bp, (panels - 1) * kc * nr, kc, nr, nc - (panels - 1) * nr);
   }
 
   /**
@@ -140,12 +134,19 @@ final class GemmTiles {
         t.gather(a, first, prod.aRs, prod.aCs, ap, dst, mr, rows, kc);
       }
     }
-    int live = mc - (strips - 1) * mr;
-    if (live < mr) {
-      int last = (strips - 1) * kc * mr;
-      for (int p = 0; p < kc; p++) {
-        Arrays.fill(ap, last + p * mr + live, last + (p + 1) * mr, 0.0);
-      }
+    zeroPastEdge(ap, (strips - 1) * kc * mr, kc, mr, mc - (strips - 1) * mr);
+  }
+
+  /**
+   * Zeros the entries past the {@code live} first of each of the {@code kc} rows of
+   * {@code width} of the packed strip or panel at {@code off}: rows or columns beyond the edge.
+   */
+  private static void zeroPastEdge(double[] packed, int off, int kc, int width, int live) {
+    if (live == width) {
+      return;
+    }
+    for (int p = 0; p < kc; p++) {
+      Arrays.fill(packed, off + p * width + live, off + (p + 1) * width, 0.0);
     }
   }
 
