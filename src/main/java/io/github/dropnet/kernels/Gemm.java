@@ -331,12 +331,18 @@ public final class Gemm {
 
     private void blocked(Workspace ws, int r0, int r1, int c0, int c1) {
       // equal blocks rather than full ones and a thin remainder
-      int w = c1 - c0;
-      int panels = (w + NC - 1) / NC;
-      int ncMax = Math.min(w, roundUp((w + panels - 1) / panels, WIDTH_UNIT));
       int depth = four.depth();
       int depths = (k + depth - 1) / depth;
+      if (depths == 2 && cCs != 1 && k <= depth + depth / 2) {
+        // each block of depth loads and stores the strips of C through a transposition: one
+        // deeper block, made narrower to keep its size, does that once
+        depths = 1;
+      }
       int kcMax = (k + depths - 1) / depths;
+      int widest = Math.max(WIDTH_UNIT, (int) ((long) depth * NC / kcMax) / WIDTH_UNIT * WIDTH_UNIT);
+      int w = c1 - c0;
+      int panels = (w + widest - 1) / widest;
+      int ncMax = Math.min(w, roundUp((w + panels - 1) / panels, WIDTH_UNIT));
       ws.ensure(kcMax, ncMax);
       double[][] bp = ws.bp;
       double[] ap = ws.ap;

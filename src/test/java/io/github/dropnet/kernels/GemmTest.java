@@ -144,6 +144,8 @@ class GemmTest {
       {1, 1, 1}, {7, 7, 7}, {33, 33, 33}, {129, 129, 129}, {1, 129, 7}, {130, 3, 257},
       {3, 1, 5}, {2, 40, 9}, {64, 17, 9}, {9, 32, 300}, {600, 5, 20}, {5, 1100, 12},
       {1030, 12, 6}, {40, 520, 600},
+      // along the columns, one block a little deeper than usual and narrower, in two panels
+      {500, 6, 290},
     };
     List<Arguments> out = new ArrayList<>();
     for (int[] s : sizes) {
