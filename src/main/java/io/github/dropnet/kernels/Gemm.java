@@ -32,7 +32,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * {@code C} into small buffers, and a micro-kernel (four rows of {@code C}, two steps of
  * {@code p} per pass, or four on JDK 25 and later, whose JIT vectorises that too) runs along the rows of {@code C} in a loop that the JIT compiles to SIMD
  * instructions. When the rows of {@code C} are short and {@code C} is tall (im2col products), the
- * same code computes {@code C^T = op(B)^T op(A)^T} so that the loop runs along the columns.
+ * same code computes {@code C^T = op(B)^T op(A)^T} so that the loop runs along the columns;
+ * its strips of {@code C} then go through a transposition for every block of depth, so a depth of
+ * up to one and a half {@value #KC} runs as one block, narrowed to keep the block's size.
  * When the JVM runs with {@code --add-modules jdk.incubator.vector} on a CPU with 512-bit vectors,
  * a Vector API kernel that keeps a tile of {@code C} in registers over the whole depth replaces
  * the four-row kernel, with blocks packed for it ({@link GemmTiles}, {@link #kernelName()}); it
