@@ -341,7 +341,7 @@ public final class Gemm {
         depths = 1;
       }
       int kcMax = (k + depths - 1) / depths;
-      int widest = Math.min(NC, Math.max(WIDTH_UNIT, depth * NC / kcMax / WIDTH_UNIT * WIDTH_UNIT));
+      int widest = kcMax <= depth ? NC : depth * NC / kcMax / WIDTH_UNIT * WIDTH_UNIT;
       int w = c1 - c0;
       int panels = (w + widest - 1) / widest;
       int ncMax = Math.min(w, roundUp((w + panels - 1) / panels, WIDTH_UNIT));
