@@ -27,10 +27,11 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * sizes of the other dimensions: row {@code i} of a product does not change when rows are added.
  *
  * <h2>Performance</h2>
- * Large products are cache-blocked: a block of {@code op(B)} (at most {@value #KC} x {@value #NC})
- * is copied into separate row arrays, strips of {@value #MR} rows of {@code op(A)} and of
- * {@code C} into small buffers, and a micro-kernel (four rows of {@code C}, two steps of
- * {@code p} per pass, or four on JDK 25 and later, whose JIT vectorises that too) runs along the rows of {@code C} in a loop that the JIT compiles to SIMD
+ * Large products are cache-blocked: a block of {@code op(B)} (at most {@value #KC} x {@value #NC},
+ * or deeper and narrower as below) is copied into separate row arrays, strips of {@value #MR}
+ * rows of {@code op(A)} and of {@code C} into small buffers, and a micro-kernel (four rows of
+ * {@code C}, two steps of {@code p} per pass, or four on JDK 25 and later, whose JIT vectorises
+ * that too) runs along the rows of {@code C} in a loop that the JIT compiles to SIMD
  * instructions. When the rows of {@code C} are short and {@code C} is tall (im2col products), the
  * same code computes {@code C^T = op(B)^T op(A)^T} so that the loop runs along the columns;
  * its strips of {@code C} then go through a transposition for every block of depth, so a depth of
