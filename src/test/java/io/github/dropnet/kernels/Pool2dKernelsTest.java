@@ -86,6 +86,31 @@ class Pool2dKernelsTest {
     }
   }
 
+  /**
+   * Windows full of NaNs, signed zeros and ties: the first real element of a window stands
+   * unless a later one is strictly larger, so a NaN wins only as that first element, a later
+   * +0.0 does not replace -0.0, and the value returned is the element itself, sign bit included.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("configurations")
+  void nanAndSignedZerosFollowTheWindowOrderRule(ReferenceConv ref) {
+    double[] values = {Double.NaN, -0.0, 0.0, -1, 1};
+    SplittableRandom rng = new SplittableRandom(ref.toString().hashCode() + 1);
+    double[] x = new double[ref.n * ref.h * ref.w * ref.c];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = values[rng.nextInt(values.length)];
+    }
+    double[][] expected = ref.maxPool(x);
+    double[] y = new double[expected[0].length];
+    int[] argmax = new int[y.length];
+    Pool2dKernels.maxForward(x, ref.geometry(), ref.channelsFirst, y, argmax);
+    for (int p = 0; p < y.length; p++) {
+      assertEquals((int) expected[1][p], argmax[p], "argmax " + p + " " + ref);
+      assertEquals(Double.doubleToRawLongBits(expected[0][p]), Double.doubleToRawLongBits(y[p]),
+          "bits of output " + p + " " + ref);
+    }
+  }
+
   @ParameterizedTest(name = "{0} threads")
   @ValueSource(ints = {2, 3})
   void resultsAreBitIdenticalForAnyThreadCount(int threads) {
