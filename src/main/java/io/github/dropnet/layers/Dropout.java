@@ -173,6 +173,14 @@ public final class Dropout extends DropoutLayer<Dropout> {
       DropoutKernels.Plan plan, double[] gradient) {}
 
   /**
+   * Dropout of rate 0.5, with a mask over the input's full shape: the default of PyTorch's
+   * {@code nn.Dropout()} and of the classic textbook layer (Keras asks for the rate).
+   */
+  public Dropout() {
+    this(0.5);
+  }
+
+  /**
    * Dropout of the given rate, with a mask over the input's full shape.
    *
    * @param rate the fraction of units dropped, in [0, 1]
