@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import io.github.dropnet.Tensor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -34,9 +35,13 @@ class DropoutDocExamplesTest {
       double scale = 1 / (1 - rate);
       int[][] keptCount = new int[2][4];
       int draws = 200;
+      boolean samplesDiffered = false;
       Dropout d = new Dropout(rate, 2, 1, 4).seed(2017);
       for (int call = 0; call < draws; call++) {
         Tensor y = d.forward(KERAS_X, true);
+        for (int f = 0; f < 4; f++) {
+          samplesDiffered |= (y.get(0, 0, f) != 0) != (y.get(1, 0, f) != 0);
+        }
         for (int b = 0; b < 2; b++) {
           for (int f = 0; f < 4; f++) {
             boolean kept = y.get(b, 0, f) != 0;
@@ -57,6 +62,8 @@ class DropoutDocExamplesTest {
                   + draws + "; both outcomes must occur");
         }
       }
+      assertTrue(samplesDiffered,
+          "rate " + rate + ": each sample has its own mask, yet the two never differed");
     }
   }
 
@@ -106,6 +113,48 @@ class DropoutDocExamplesTest {
     assertTrue(plainDiffered, "plain dropout never drew different masks for the two timesteps");
   }
 
+  @Test
+  void answerTwosPrintedOutputIsReplayedWithItsOwnMask() {
+    // the answer's input (batch 5, 2 time steps, 3 features) and its out1, from
+    // Dropout(0.2, noise_shape=[5, 1, 3]); TensorFlow printed out1 in float32
+    Tensor input = Tensor.of(new double[] {
+        0.53853024, 0.80089701, 0.64374258, 0.06481775, 0.31187039, 0.5029061,
+        0.70746014, 0.08990712, 0.58195288, 0.75798534, 0.50140453, 0.04914242,
+        0.85253707, 0.55813084, 0.70741476, 0.98812977, 0.21565134, 0.67909392,
+        0.9837272, 0.3504008, 0.37425778, 0.67648931, 0.74456052, 0.6229444,
+        0.45599217, 0.80992091, 0.04458478, 0.12214568, 0.09821599, 0.51525869}, 5, 2, 3);
+    double[] out1 = {
+        0.6731628, 0, 0.8046782, 0.08102219, 0, 0.6286326,
+        0, 0.11238389, 0, 0, 0.62675565, 0,
+        1.0656713, 0.69766355, 0.8842684, 1.2351623, 0.26956415, 0.84886736,
+        0, 0.438001, 0.46782222, 0, 0.93070066, 0.7786805,
+        0.5699902, 1.0124011, 0.05573097, 0.1526821, 0.12276999, 0.64407337};
+    for (long seed = 0; seed < 2_000_000; seed++) {
+      Tensor y = new Dropout(0.2, 5, 1, 3).seed(seed).forward(input, true);
+      if (sameZeros(y.toArray(), out1)) {
+        double[] got = y.toArray();
+        for (int i = 0; i < got.length; i++) {
+          // float32 printing: 8 significant digits
+          assertEquals(out1[i], got[i], 1e-7 * Math.abs(out1[i]), "seed " + seed + ", at " + i);
+        }
+        // the answer's point: None (-1) for the batch draws the very same mask
+        assertEquals(y, new Dropout(0.2, -1, 1, 3).seed(seed).forward(input, true),
+            "noise shape (-1, 1, 3) against (5, 1, 3), seed " + seed);
+        return;
+      }
+    }
+    fail("no seed below 2,000,000 drew the answer's mask; each has probability 3.4e-5");
+  }
+
+  private static boolean sameZeros(double[] a, double[] b) {
+    for (int i = 0; i < a.length; i++) {
+      if ((a[i] == 0) != (b[i] == 0)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   // ---- "Deep Learning from Scratch" memo: the classic form ----
 
   @Test
@@ -132,12 +181,47 @@ class DropoutDocExamplesTest {
 
     assertArrayEquals(new double[] {0, 0.5, 1, 1.5, 2}, dropout.forward(x, false).toArray());
 
-    // "the output changes every time it runs"
+    // "the output changes every time it runs", and each is x with some entries zeroed
     Set<Tensor> outputs = new HashSet<>();
     for (int call = 0; call < 10; call++) {
-      outputs.add(dropout.forward(x, true));
+      Tensor out = dropout.forward(x, true);
+      for (int i = 0; i < 5; i++) {
+        assertTrue(out.get(i) == 0 || out.get(i) == x.get(i), "call " + call + ": " + out);
+      }
+      outputs.add(out);
     }
     assertTrue(outputs.size() > 1, "ten training forwards drew one mask");
+  }
+
+  @Test
+  void theMemosMaskGivesTheMemosValues() {
+    // mask = rand > 0.5 gave [False, False, True, False, True]; look for a seed that draws it
+    Tensor x = Tensor.of(new double[] {0, 1, 2, 3, 4}, 5);
+    Tensor dout = Tensor.of(new double[] {0.0, 0.1, 0.2, 0.3, 0.4}, 5);
+    double[] memoMask = {0, 0, 1, 0, 1};
+    for (long seed = 0; seed < 10_000; seed++) {
+      Dropout dropout = new Dropout().scaling(Dropout.Scaling.AT_INFERENCE).seed(seed);
+      double[] mask = dropout.forward(Tensor.ones(5), true).toArray();
+      if (Arrays.equals(memoMask, mask)) {
+        dropout.reseed(seed);
+        assertArrayEquals(new double[] {0, 0, 2, 0, 4}, dropout.forward(x, true).toArray());
+        assertArrayEquals(new double[] {0, 0, 0.2, 0, 0.4}, dropout.backward(dout).toArray());
+        assertArrayEquals(new double[] {0, 0.5, 1, 1.5, 2}, dropout.forward(x, false).toArray());
+        return;
+      }
+    }
+    fail("no seed below 10000 drew the memo's mask; each has probability 1/32");
+  }
+
+  @Test
+  void theMemosDefaultRatioIsOneHalf() {
+    // Dropout() in the memo, as nn.Dropout() in PyTorch; Keras asks for the rate
+    assertEquals(0.5, new Dropout().rate(), 0.0);
+    Dropout d = new Dropout().seed(3);
+    Tensor y = d.forward(Tensor.ones(10_000), true);
+    long kept = Arrays.stream(y.toArray()).filter(v -> v != 0).count();
+    assertEquals(5_000, kept, 4 * 50, "kept of 10,000 at rate 0.5 (sd 50)");
+    assertTrue(Arrays.stream(y.toArray()).allMatch(v -> v == 0 || v == 2));
   }
 
   // ---- "How do I disable dropout at prediction?" ----
@@ -151,9 +235,14 @@ class DropoutDocExamplesTest {
 
     // PermaDropout(0.3): dropout kept on at prediction, a different output on each call
     Dropout perma = new Dropout(0.3).seed(2);
+    double scale = 1 / (1 - 0.3);
     List<Tensor> predictions = new ArrayList<>();
     for (int call = 0; call < 5; call++) {
       Tensor p = perma.forward(x, true);
+      for (int i = 0; i < p.size(); i++) {
+        double v = p.data()[i];
+        assertTrue(v == 0 || v == x.data()[i] * scale, "call " + call + ", element " + i);
+      }
       for (Tensor earlier : predictions) {
         assertNotEquals(earlier, p, "call " + call);
       }
