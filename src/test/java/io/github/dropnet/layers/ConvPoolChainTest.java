@@ -2,6 +2,7 @@ package io.github.dropnet.layers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.dropnet.Tensor;
@@ -36,6 +37,16 @@ class ConvPoolChainTest {
     int[] afterPool = pool().outputShape(afterConv);
     assertArrayEquals(new int[] {-1, 64, 45, 1}, afterPool);
     assertArrayEquals(new int[] {-1, 64, 45, 1}, dropout().outputShape(afterPool));
+  }
+
+  @Test
+  void theQuestionsRankThreeNoiseShapeIsRefusedByName() {
+    // "should I just use (64, 1, 1)?": the noise shape must have the input's rank
+    Dropout d = new Dropout(0.1, 64, 1, 1);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> d.build(-1, 64, 45, 1));
+    assertTrue(e.getMessage().contains("Dropout"), e.getMessage());
+    assertTrue(e.getMessage().contains("(64, 1, 1)"), e.getMessage());
   }
 
   @Test
