@@ -25,7 +25,8 @@ import io.github.dropnet.layers.Activation;
  *
  * <h2>Shapes</h2>
  * {@code yPred} and {@code yTrue} have the same shape, any rank, at least one element; otherwise
- * {@link IllegalArgumentException} naming both shapes.
+ * {@link IllegalArgumentException} naming both shapes. Targets lie in {@code [0, 1]}; any other
+ * (NaN included) is an {@link IllegalArgumentException} naming it.
  *
  * <h2>Example</h2>
  * <pre>{@code
@@ -63,6 +64,7 @@ public final class BinaryCrossentropy implements Loss {
   @Override
   public double compute(Tensor yPred, Tensor yTrue) {
     LossChecks.sameShape(NAME, yPred, yTrue);
+    LossChecks.probabilityTargets(NAME, yTrue);
     double[] p = yPred.data();
     double[] y = yTrue.data();
     double sum = 0;
@@ -83,6 +85,7 @@ public final class BinaryCrossentropy implements Loss {
   @Override
   public Tensor gradient(Tensor yPred, Tensor yTrue) {
     LossChecks.sameShape(NAME, yPred, yTrue);
+    LossChecks.probabilityTargets(NAME, yTrue);
     double[] p = yPred.data();
     double[] y = yTrue.data();
     int n = p.length;

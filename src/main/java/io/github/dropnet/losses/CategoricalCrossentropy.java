@@ -29,7 +29,8 @@ import io.github.dropnet.layers.Activation;
  *
  * <h2>Shapes</h2>
  * {@code yPred} and {@code yTrue} have the same shape, rank >= 1, usually {@code (N, K)};
- * otherwise {@link IllegalArgumentException} naming both shapes.
+ * otherwise {@link IllegalArgumentException} naming both shapes. Targets lie in {@code [0, 1]};
+ * any other (NaN included) is an {@link IllegalArgumentException} naming it.
  *
  * <h2>Example</h2>
  * <pre>{@code
@@ -138,7 +139,9 @@ public final class CategoricalCrossentropy implements Loss {
           NAME + ": yPred and yTrue must have the same shape (one-hot targets), received yPred "
               + Shapes.format(yPred.shape()) + " and yTrue " + Shapes.format(yTrue.shape()));
     }
-    return LossChecks.classes(NAME, yPred, yTrue);
+    int classes = LossChecks.classes(NAME, yPred, yTrue);
+    LossChecks.probabilityTargets(NAME, yTrue);
+    return classes;
   }
 
   @Override

@@ -55,6 +55,31 @@ final class LossChecks {
     return yPred.dim(-1);
   }
 
+  /**
+   * Requires every target to be a probability, in {@code [0, 1]} (hard or soft labels): a
+   * cross-entropy of other targets has no meaning and can be negative.
+   */
+  static void probabilityTargets(String loss, Tensor yTrue) {
+    double[] y = yTrue.data();
+    for (int i = 0; i < y.length; i++) {
+      if (!(y[i] >= 0 && y[i] <= 1)) {
+        throw new IllegalArgumentException(loss + ": expected targets in [0, 1], received yTrue "
+            + Shapes.format(yTrue.shape()) + " holding " + y[i] + " at flat index " + i);
+      }
+    }
+  }
+
+  /** Requires every target to be finite. */
+  static void finiteTargets(String loss, Tensor yTrue) {
+    double[] y = yTrue.data();
+    for (int i = 0; i < y.length; i++) {
+      if (!Double.isFinite(y[i])) {
+        throw new IllegalArgumentException(loss + ": expected finite targets, received yTrue "
+            + Shapes.format(yTrue.shape()) + " holding " + y[i] + " at flat index " + i);
+      }
+    }
+  }
+
   static void notNull(String loss, Tensor yPred, Tensor yTrue) {
     if (yPred == null || yTrue == null) {
       throw new IllegalArgumentException(

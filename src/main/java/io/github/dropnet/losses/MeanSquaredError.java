@@ -11,7 +11,8 @@ import io.github.dropnet.Tensor;
  *
  * <h2>Shapes</h2>
  * {@code yPred} and {@code yTrue} have the same shape, any rank, at least one element; otherwise
- * {@link IllegalArgumentException} naming both shapes. No broadcasting.
+ * {@link IllegalArgumentException} naming both shapes. No broadcasting. A NaN or infinite target
+ * is an {@link IllegalArgumentException} naming it.
  *
  * <h2>Example</h2>
  * <pre>{@code
@@ -30,6 +31,7 @@ public final class MeanSquaredError implements Loss {
   @Override
   public double compute(Tensor yPred, Tensor yTrue) {
     LossChecks.sameShape(NAME, yPred, yTrue);
+    LossChecks.finiteTargets(NAME, yTrue);
     double[] p = yPred.data();
     double[] y = yTrue.data();
     double sum = 0;
@@ -43,6 +45,7 @@ public final class MeanSquaredError implements Loss {
   @Override
   public Tensor gradient(Tensor yPred, Tensor yTrue) {
     LossChecks.sameShape(NAME, yPred, yTrue);
+    LossChecks.finiteTargets(NAME, yTrue);
     double[] p = yPred.data();
     double[] y = yTrue.data();
     double[] g = new double[p.length];

@@ -86,6 +86,23 @@ class BinaryCrossentropyTest {
   }
 
   @Test
+  void rejectsTargetsThatAreNotProbabilitiesNamingThem() {
+    for (double bad : new double[] {2, -0.5, Double.NaN, Double.POSITIVE_INFINITY}) {
+      Tensor y = Tensor.of(new double[] {0, 1, bad}, 3, 1);
+      for (Loss loss : new Loss[] {probs, logits}) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> loss.compute(Tensor.full(0.5, 3, 1), y));
+        assertEquals("BinaryCrossentropy: expected targets in [0, 1], received yTrue (3, 1)"
+            + " holding " + bad + " at flat index 2", e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+            () -> loss.gradient(Tensor.full(0.5, 3, 1), y));
+      }
+    }
+    // soft labels are probabilities too
+    assertTrue(Double.isFinite(probs.compute(Tensor.full(0.5, 2), Tensor.full(0.3, 2))));
+  }
+
+  @Test
   void configuration() {
     assertFalse(new BinaryCrossentropy().fromLogits());
     assertTrue(logits.toString().contains("fromLogits=true"));

@@ -93,6 +93,21 @@ class CategoricalCrossentropyTest {
   }
 
   @Test
+  void rejectsTargetsThatAreNotProbabilitiesNamingThem() {
+    for (double bad : new double[] {-1, 1.5, Double.NaN}) {
+      Tensor y = Tensor.of(new double[] {0, 1, 0, bad, 0, 0}, 2, 3);
+      for (Loss loss : new Loss[] {probs, logits}) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> loss.compute(Tensor.full(0.25, 2, 3), y));
+        assertEquals("CategoricalCrossentropy: expected targets in [0, 1], received yTrue (2, 3)"
+            + " holding " + bad + " at flat index 3", e.getMessage());
+        assertThrows(IllegalArgumentException.class,
+            () -> loss.gradient(Tensor.full(0.25, 2, 3), y));
+      }
+    }
+  }
+
+  @Test
   void configuration() {
     assertFalse(new CategoricalCrossentropy().fromLogits());
     assertTrue(new CategoricalCrossentropy(true).fromLogits());

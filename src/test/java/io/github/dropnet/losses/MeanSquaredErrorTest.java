@@ -50,4 +50,17 @@ class MeanSquaredErrorTest {
     assertEquals("MeanSquaredError[]", mse.toString());
     assertEquals(new MeanSquaredError(), mse);
   }
+
+  @Test
+  void rejectsNonFiniteTargetsNamingThem() {
+    MeanSquaredError mse = new MeanSquaredError();
+    for (double bad : new double[] {Double.NaN, Double.NEGATIVE_INFINITY}) {
+      Tensor y = Tensor.of(new double[] {bad, 0}, 2);
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+          () -> mse.compute(Tensor.zeros(2), y));
+      assertEquals("MeanSquaredError: expected finite targets, received yTrue (2,) holding "
+          + bad + " at flat index 0", e.getMessage());
+      assertThrows(IllegalArgumentException.class, () -> mse.gradient(Tensor.zeros(2), y));
+    }
+  }
 }
