@@ -88,6 +88,7 @@ public final class ActivationLayer implements Layer {
   }
 
   private void checkShape(int[] shape) {
+    Checks.notNull(NAME, "input shape", shape);
     boolean ok = activation != Activation.SOFTMAX || shape.length >= 1;
     for (int i = 0; ok && i < shape.length; i++) {
       ok = shape[i] >= -1;
@@ -110,7 +111,7 @@ public final class ActivationLayer implements Layer {
    */
   @Override
   public Tensor forward(Tensor input, boolean training) {
-    int[] shape = input.shape();
+    int[] shape = Checks.notNull(NAME, "input", input).shape();
     checkShape(shape);
     int cols = shape.length == 0 ? 1 : shape[shape.length - 1];
     int rows = cols == 0 ? 0 : input.size() / cols;

@@ -91,6 +91,11 @@ final class Checks {
 
   /** Requires the gradient to have the shape of the output of the last forward. */
   static void gradShape(String layer, int[] outputShape, Tensor grad) {
+    if (grad == null) {
+      throw new IllegalArgumentException(
+          layer + ": backward expected a gradient of the output's shape "
+              + Shapes.format(outputShape) + ", received null");
+    }
     if (!Shapes.same(outputShape, grad.shape())) {
       throw new IllegalArgumentException(
           layer + ": backward expected a gradient of the output's shape "

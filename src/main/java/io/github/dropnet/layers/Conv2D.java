@@ -366,6 +366,7 @@ public final class Conv2D implements Layer {
   }
 
   private void checkInput(int[] shape, boolean channelsMayBeUnknown) {
+    Checks.notNull(NAME, "input shape", shape);
     ImageShapes.check(
         NAME, shape, dataFormat, channelsMayBeUnknown, "kernel",
         kernelH, kernelW, dilationH, dilationW, padding);
@@ -388,7 +389,7 @@ public final class Conv2D implements Layer {
    */
   @Override
   public Tensor forward(Tensor input, boolean training) {
-    int[] shape = input.shape();
+    int[] shape = Checks.notNull(NAME, "input", input).shape();
     if (builtShape == null) {
       build(shape);
     } else {

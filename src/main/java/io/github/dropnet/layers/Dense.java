@@ -238,6 +238,7 @@ public final class Dense implements Layer {
   }
 
   private void checkShape(int[] shape) {
+    Checks.notNull(NAME, "input shape", shape);
     boolean ok = shape.length >= 2;
     for (int i = 0; ok && i < shape.length; i++) {
       ok = shape[i] >= -1;
@@ -264,7 +265,7 @@ public final class Dense implements Layer {
    */
   @Override
   public Tensor forward(Tensor input, boolean training) {
-    int[] shape = input.shape();
+    int[] shape = Checks.notNull(NAME, "input", input).shape();
     if (!isBuilt()) {
       build(shape);
     }

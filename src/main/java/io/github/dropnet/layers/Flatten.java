@@ -83,6 +83,7 @@ public final class Flatten implements Layer {
   }
 
   private static void checkShape(int[] shape) {
+    Checks.notNull(NAME, "input shape", shape);
     boolean ok = shape.length >= 2;
     for (int i = 0; ok && i < shape.length; i++) {
       ok = shape[i] >= -1;
@@ -102,7 +103,7 @@ public final class Flatten implements Layer {
    */
   @Override
   public Tensor forward(Tensor input, boolean training) {
-    int[] inShape = input.shape();
+    int[] inShape = Checks.notNull(NAME, "input", input).shape();
     int[] outShape = outputShape(inShape);
     Tensor output = Tensor.of(input.data(), outShape);
     cache = new Cache(inShape, outShape);

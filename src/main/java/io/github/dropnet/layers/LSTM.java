@@ -329,6 +329,7 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
 
   /** Rank 3, sizes or -1, at least one step and one feature, and the built feature count. */
   private void checkShape(int[] shape) {
+    Checks.notNull(NAME, "input shape", shape);
     Checks.rank(NAME, shape, 3, "(N, T, features)");
     for (int d : shape) {
       if (d < -1) {
@@ -354,7 +355,7 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
 
   @Override
   public Tensor forward(Tensor input, boolean training) {
-    int[] shape = input.shape();
+    int[] shape = Checks.notNull(NAME, "input", input).shape();
     if (!built) {
       build(shape);
     } else {

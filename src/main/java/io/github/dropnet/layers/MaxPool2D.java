@@ -199,6 +199,7 @@ public final class MaxPool2D implements Layer {
   }
 
   private void checkInput(int[] shape) {
+    Checks.notNull(NAME, "input shape", shape);
     ImageShapes.check(NAME, shape, dataFormat, true, "pool", poolH, poolW, 1, 1, padding);
   }
 
@@ -212,7 +213,7 @@ public final class MaxPool2D implements Layer {
    */
   @Override
   public Tensor forward(Tensor input, boolean training) {
-    int[] shape = input.shape();
+    int[] shape = Checks.notNull(NAME, "input", input).shape();
     if (!built) {
       build(shape);
     }

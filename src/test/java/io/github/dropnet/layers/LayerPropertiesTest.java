@@ -2,6 +2,8 @@ package io.github.dropnet.layers;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.dropnet.Tensor;
 import io.github.dropnet.testing.GradientCheck;
@@ -9,13 +11,15 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.function.Executable;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * Properties every layer keeps, over seeded random configurations: {@code outputShape} is the
- * shape forward returns (with a fixed and with an open batch), inference is deterministic, and
- * backward agrees with central finite differences.
+ * shape forward returns (with a fixed and with an open batch), inference is deterministic,
+ * backward agrees with central finite differences, and a null input, shape or gradient is refused
+ * with a message that names the layer.
  */
 class LayerPropertiesTest {
 
@@ -177,5 +181,24 @@ class LayerPropertiesTest {
   @MethodSource("cases")
   void backwardAgreesWithFiniteDifferences(Case c) {
     GradientCheck.check(c.layer(), GradientCheck.random(13, c.inputShape()), 14);
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("cases")
+  void nullInputShapeOrGradientIsRefusedNamingTheLayer(Case c) {
+    Layer layer = c.layer();
+    String name = layer.getClass().getSimpleName();
+    for (Executable call : List.<Executable>of(
+        () -> layer.forward(null, true),
+        () -> layer.forward(null, false),
+        () -> layer.outputShape((int[]) null))) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+      assertTrue(e.getMessage().startsWith(name + ": "), e.getMessage());
+    }
+    layer.forward(GradientCheck.random(15, c.inputShape()), true);
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> layer.backward(null));
+    assertTrue(e.getMessage().startsWith(name + ": ") && e.getMessage().contains("null"),
+        e.getMessage());
   }
 }
