@@ -18,20 +18,33 @@ public final class Shapes {
    *
    * @param shape the shape, every entry {@code >= 0}
    * @return the number of elements
-   * @throws IllegalArgumentException if an entry is negative or the product overflows an int
+   * @throws IllegalArgumentException if the shape is null, an entry is negative or the product
+   *     overflows an int
    */
   public static int size(int... shape) {
+    return size("Shapes.size", shape);
+  }
+
+  /**
+   * {@link #size(int...)}, its messages starting with {@code caller} (a class and method, such
+   * as {@code "Tensor.zeros"}).
+   */
+  static int size(String caller, int[] shape) {
+    if (shape == null) {
+      throw new IllegalArgumentException(caller + ": shape must not be null");
+    }
     long n = 1;
     for (int d : shape) {
       if (d < 0) {
-        throw new IllegalArgumentException(
-            "shape " + format(shape) + " has a negative dimension; expected sizes >= 0");
+        throw new IllegalArgumentException(caller + ": shape " + format(shape)
+            + " has a negative dimension; expected sizes >= 0");
       }
-      n *= d;
-      if (n > Integer.MAX_VALUE) {
-        throw new IllegalArgumentException(
-            "shape " + format(shape) + " has more than " + Integer.MAX_VALUE + " elements");
-      }
+      // saturate above the int range: a later 0 still makes the product 0, and nothing wraps
+      n = Math.min(n * d, Integer.MAX_VALUE + 1L);
+    }
+    if (n > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(caller + ": shape " + format(shape) + " has more than "
+          + Integer.MAX_VALUE + " elements");
     }
     return (int) n;
   }

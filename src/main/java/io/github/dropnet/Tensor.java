@@ -23,8 +23,10 @@ import java.util.function.DoubleBinaryOperator;
  * aligned at the right and each pair of sizes must be equal or contain a 1, which is stretched.
  *
  * <h2>Errors</h2>
- * Mismatched sizes or shapes throw {@link IllegalArgumentException} naming both shapes; an index
- * out of range throws {@link IndexOutOfBoundsException} naming the index and the shape.
+ * Mismatched sizes or shapes throw {@link IllegalArgumentException} naming both shapes, and so
+ * does a shape of more than {@code Integer.MAX_VALUE} elements; a null argument throws
+ * {@link IllegalArgumentException} naming the method; an index out of range throws
+ * {@link IndexOutOfBoundsException} naming the index and the shape.
  *
  * <h2>Thread safety</h2>
  * Not synchronised. Reading one tensor from many threads is safe; writing it while others read or
@@ -48,7 +50,7 @@ public final class Tensor {
    * @throws IllegalArgumentException if {@code data.length} is not the product of the shape
    */
   public static Tensor of(double[] data, int... shape) {
-    return wrap(data.clone(), shape);
+    return wrap("Tensor.of", notNull("Tensor.of", data).clone(), shape);
   }
 
   /**
@@ -61,13 +63,31 @@ public final class Tensor {
    * @throws IllegalArgumentException if {@code data.length} is not the product of the shape
    */
   public static Tensor wrap(double[] data, int... shape) {
-    int n = Shapes.size(shape);
+    return wrap("Tensor.wrap", notNull("Tensor.wrap", data), shape);
+  }
+
+  private static Tensor wrap(String caller, double[] data, int[] shape) {
+    int n = Shapes.size(caller, shape);
     if (n != data.length) {
       throw new IllegalArgumentException(
-          "Tensor: shape " + Shapes.format(shape) + " needs " + n + " values, received "
+          caller + ": shape " + Shapes.format(shape) + " needs " + n + " values, received "
               + data.length);
     }
     return new Tensor(data, shape.clone());
+  }
+
+  private static double[] notNull(String caller, double[] data) {
+    if (data == null) {
+      throw new IllegalArgumentException(caller + ": data must not be null");
+    }
+    return data;
+  }
+
+  private static Tensor notNull(String caller, Tensor other) {
+    if (other == null) {
+      throw new IllegalArgumentException(caller + ": the other tensor must not be null");
+    }
+    return other;
   }
 
   /**
@@ -78,7 +98,7 @@ public final class Tensor {
    * @throws IllegalArgumentException on a negative size
    */
   public static Tensor zeros(int... shape) {
-    return new Tensor(new double[Shapes.size(shape)], shape.clone());
+    return new Tensor(new double[Shapes.size("Tensor.zeros", shape)], shape.clone());
   }
 
   /**
@@ -89,7 +109,7 @@ public final class Tensor {
    * @throws IllegalArgumentException on a negative size
    */
   public static Tensor ones(int... shape) {
-    return full(1.0, shape);
+    return filled("Tensor.ones", 1.0, shape);
   }
 
   /**
@@ -101,7 +121,11 @@ public final class Tensor {
    * @throws IllegalArgumentException on a negative size
    */
   public static Tensor full(double value, int... shape) {
-    double[] d = new double[Shapes.size(shape)];
+    return filled("Tensor.full", value, shape);
+  }
+
+  private static Tensor filled(String caller, double value, int[] shape) {
+    double[] d = new double[Shapes.size(caller, shape)];
     Arrays.fill(d, value);
     return new Tensor(d, shape.clone());
   }
@@ -180,6 +204,9 @@ public final class Tensor {
   }
 
   private int offset(int[] index) {
+    if (index == null) {
+      throw new IllegalArgumentException("Tensor: the index must not be null");
+    }
     if (index.length != shape.length) {
       throw new IndexOutOfBoundsException(
           "Tensor: index " + Arrays.toString(index) + " has " + index.length
@@ -217,6 +244,9 @@ public final class Tensor {
    *     is below -1
    */
   public Tensor reshape(int... newShape) {
+    if (newShape == null) {
+      throw new IllegalArgumentException("Tensor.reshape: the new shape must not be null");
+    }
     int[] resolved = newShape.clone();
     int unknown = -1;
     long known = 1;
@@ -231,7 +261,8 @@ public final class Tensor {
         throw new IllegalArgumentException(
             "Tensor.reshape: sizes must be >= 0 or -1, received " + Shapes.format(newShape));
       } else {
-        known *= resolved[i];
+        // saturate above the int range: no product may wrap around to a size that fits
+        known = Math.min(known * resolved[i], Integer.MAX_VALUE + 1L);
       }
     }
     if (unknown >= 0) {
@@ -322,6 +353,7 @@ public final class Tensor {
   }
 
   private Tensor broadcastOp(Tensor other, String name, DoubleBinaryOperator op) {
+    notNull("Tensor." + name, other);
     if (Arrays.equals(shape, other.shape)) {
       double[] out = new double[data.length];
       double[] b = other.data;
@@ -369,6 +401,7 @@ public final class Tensor {
    * @throws IllegalArgumentException if either is not rank 2 or the inner sizes differ
    */
   public Tensor matmul(Tensor other) {
+    notNull("Tensor.matmul", other);
     if (shape.length != 2 || other.shape.length != 2 || shape[1] != other.shape[0]) {
       throw new IllegalArgumentException(
           "Tensor.matmul: expected (n, k) x (k, m), received " + Shapes.format(shape) + " x "
@@ -377,7 +410,7 @@ public final class Tensor {
     int n = shape[0];
     int k = shape[1];
     int m = other.shape[1];
-    double[] out = new double[n * m];
+    double[] out = new double[Shapes.size("Tensor.matmul", new int[] {n, m})];
     Gemm.nn(n, m, k, data, other.data, out);
     return new Tensor(out, new int[] {n, m});
   }

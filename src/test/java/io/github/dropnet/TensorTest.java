@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
 
 class TensorTest {
 
@@ -29,6 +30,69 @@ class TensorTest {
         assertThrows(IllegalArgumentException.class, () -> Tensor.of(new double[5], 2, 3));
     assertTrue(e.getMessage().contains("(2, 3)"), e.getMessage());
     assertTrue(e.getMessage().contains("5"), e.getMessage());
+  }
+
+  @Test
+  void badShapesAreRefusedNamingTheMethod() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Tensor.zeros(-1));
+    assertEquals("Tensor.zeros: shape (-1,) has a negative dimension; expected sizes >= 0",
+        e.getMessage());
+    e = assertThrows(IllegalArgumentException.class, () -> Tensor.ones(100_000, 100_000));
+    assertEquals("Tensor.ones: shape (100000, 100000) has more than 2147483647 elements",
+        e.getMessage());
+    // a zero anywhere makes the product 0, however large the rest
+    assertEquals(0, Tensor.full(1, 100_000, 100_000, 0).size());
+    e = assertThrows(IllegalArgumentException.class, () -> Tensor.wrap(new double[4], 3));
+    assertEquals("Tensor.wrap: shape (3,) needs 3 values, received 4", e.getMessage());
+  }
+
+  @Test
+  void reshapeRefusesAShapeWhoseProductWrapsAround() {
+    // 65536^4 = 2^64 is 0 in a long: the empty tensor must not take that shape
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> Tensor.zeros(0).reshape(65536, 65536, 65536, 65536));
+    assertTrue(e.getMessage().startsWith("Tensor.reshape: cannot reshape (0,)"), e.getMessage());
+    assertArrayEquals(new int[] {65536, 65536, 0},
+        Tensor.zeros(0).reshape(65536, 65536, -1).shape());
+  }
+
+  @Test
+  void matmulRefusesAProductTooLargeForOneArray() {
+    Tensor a = Tensor.zeros(65536, 0);
+    Tensor b = Tensor.zeros(0, 65536);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> a.matmul(b));
+    assertTrue(e.getMessage().startsWith("Tensor.matmul: shape (65536, 65536) has more than"),
+        e.getMessage());
+  }
+
+  @Test
+  void nullArgumentsAreRefusedNamingTheMethod() {
+    Tensor t = Tensor.ones(2);
+    String[] messages = {
+        "Tensor.of: data must not be null",
+        "Tensor.wrap: data must not be null",
+        "Tensor.zeros: shape must not be null",
+        "Tensor.of: shape must not be null",
+        "Tensor.reshape: the new shape must not be null",
+        "Tensor: the index must not be null",
+        "Tensor.add: the other tensor must not be null",
+        "Tensor.matmul: the other tensor must not be null",
+    };
+    Executable[] calls = {
+        () -> Tensor.of(null, 2),
+        () -> Tensor.wrap(null, 2),
+        () -> Tensor.zeros((int[]) null),
+        () -> Tensor.of(new double[2], (int[]) null),
+        () -> t.reshape((int[]) null),
+        () -> t.get((int[]) null),
+        () -> t.add(null),
+        () -> t.matmul(null),
+    };
+    for (int i = 0; i < calls.length; i++) {
+      IllegalArgumentException e = assertThrows(IllegalArgumentException.class, calls[i]);
+      assertEquals(messages[i], e.getMessage());
+    }
   }
 
   @Test
