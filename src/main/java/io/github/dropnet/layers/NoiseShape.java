@@ -70,13 +70,14 @@ final class NoiseShape {
     for (int ax = 0; ax < resolved.length; ax++) {
       int n = given[ax];
       int d = inputShape[ax];
-      if (n == -1 || d == -1 || n == 1 || n == d) {
+      // 0 never fits: not even an empty axis (-1 takes that size), nor one still unknown
+      if (n != 0 && (n == -1 || d == -1 || n == 1 || n == d)) {
         resolved[ax] = n == -1 ? d : n;
       } else {
         throw new IllegalArgumentException(
             layer + ": noise shape " + Shapes.format(given) + " does not fit the input shape "
-                + Shapes.format(inputShape) + ": on axis " + ax + " it must be -1, 1 or " + d
-                + ", received " + n);
+                + Shapes.format(inputShape) + ": on axis " + ax + " it must be -1, 1 or "
+                + (d == -1 ? "the input's size" : String.valueOf(d)) + ", received " + n);
       }
     }
     return resolved;

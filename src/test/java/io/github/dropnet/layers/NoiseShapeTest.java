@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.github.dropnet.Shapes;
 import io.github.dropnet.kernels.DropoutKernels;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,15 @@ class NoiseShapeTest {
         IllegalArgumentException.class, () -> n.resolve(new int[] {2, 3}));
     assertEquals("L: noise shape (-1, 1, 4) has rank 3 but the input shape (2, 3) has rank 2",
         rank.getMessage());
+    // 0 is no mask size: refused even where the input's axis is empty or still unknown
+    NoiseShape zero = new NoiseShape("L", new int[] {0, 3});
+    for (int[] in : new int[][] {{-1, 3}, {0, 3}, {2, 3}}) {
+      IllegalArgumentException z = assertThrows(
+          IllegalArgumentException.class, () -> zero.resolve(in));
+      assertEquals("L: noise shape (0, 3) does not fit the input shape " + Shapes.format(in)
+          + ": on axis 0 it must be -1, 1 or " + (in[0] == -1 ? "the input's size" : in[0])
+          + ", received 0", z.getMessage());
+    }
     IllegalArgumentException none = assertThrows(
         IllegalArgumentException.class, () -> n.resolve(null));
     assertEquals("L: input shape must not be null", none.getMessage());
