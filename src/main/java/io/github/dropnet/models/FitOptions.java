@@ -116,7 +116,7 @@ public final class FitOptions {
     if (x == null || y == null) {
       throw new IllegalArgumentException("fit: validation x and y must not be null");
     }
-    Rows.checkSame("validation x and y", x, y);
+    Rows.checkSame("fit", "validation x and y", x, y);
     this.validationX = x;
     this.validationY = y;
     return this;

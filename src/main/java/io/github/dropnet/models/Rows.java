@@ -10,14 +10,15 @@ final class Rows {
   /**
    * Requires {@code x} and {@code y} to have a batch axis and the same number of rows.
    *
+   * @param caller the method that checks, first in the message, e.g. {@code "fit"}
    * @param what the data described in the message, e.g. {@code "x and y"}
    */
-  static void checkSame(String what, Tensor x, Tensor y) {
-    checkBatched("fit: " + what, x);
-    checkBatched("fit: " + what, y);
+  static void checkSame(String caller, String what, Tensor x, Tensor y) {
+    checkBatched(caller + ": " + what, x);
+    checkBatched(caller + ": " + what, y);
     if (x.dim(0) != y.dim(0)) {
       throw new IllegalArgumentException(
-          "fit: " + what + " must have the same number of rows, received x "
+          caller + ": " + what + " must have the same number of rows, received x "
               + Shapes.format(x.shape()) + " and y " + Shapes.format(y.shape()));
     }
   }

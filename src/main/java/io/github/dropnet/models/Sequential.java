@@ -203,12 +203,27 @@ public final class Sequential implements Layer, Stochastic {
     return shape;
   }
 
+  /**
+   * Builds the model for inputs shaped as {@code x}, its batch left open; if a layer refuses
+   * that shape, the message also gives {@code x}'s own shape, which the layer did not see.
+   */
+  private void buildFor(Tensor x) {
+    int[] open = Rows.batchFree(x.shape());
+    try {
+      build(open);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Sequential: cannot build for inputs of shape "
+          + Shapes.format(x.shape()) + " (batch left open, " + Shapes.format(open) + "): "
+          + e.getMessage(), e);
+    }
+  }
+
   /** Runs the layers in order; builds the model from {@code input}'s shape if it is not built. */
   @Override
   public Tensor forward(Tensor input, boolean training) {
     Rows.checkBatched("Sequential: the input", input);
     if (!isBuilt()) {
-      build(Rows.batchFree(input.shape()));
+      buildFor(input);
     }
     Tensor h = input;
     for (int i = 0; i < layers.size(); i++) {
@@ -488,7 +503,7 @@ public final class Sequential implements Layer, Stochastic {
       throw new IllegalStateException(
           "Sequential: fit needs an optimizer and a loss; call compile(optimizer, loss) first");
     }
-    Rows.checkSame("x and y", x, y);
+    Rows.checkSame("fit", "x and y", x, y);
     Tensor trainX = x;
     Tensor trainY = y;
     Tensor valX = options.validationX();
@@ -516,7 +531,7 @@ public final class Sequential implements Layer, Stochastic {
           "fit: x has no rows, received shape " + Shapes.format(x.shape()));
     }
     if (!isBuilt()) {
-      build(Rows.batchFree(x.shape()));
+      buildFor(x);
     }
     OptionalLong given = options.seed();
     long seed = given.isPresent() ? given.getAsLong() : Rng.freshSeed();
@@ -645,7 +660,7 @@ public final class Sequential implements Layer, Stochastic {
     Rows.checkBatched("predict: x", x);
     checkBatchSize("predict", batchSize);
     if (!isBuilt()) {
-      build(Rows.batchFree(x.shape()));
+      buildFor(x);
     }
     int n = x.dim(0);
     if (n == 0) {
@@ -728,7 +743,7 @@ public final class Sequential implements Layer, Stochastic {
       throw new IllegalStateException(
           "Sequential: evaluate needs a loss; call compile(optimizer, loss) first");
     }
-    Rows.checkSame("x and y", x, y);
+    Rows.checkSame("evaluate", "x and y", x, y);
     checkBatchSize("evaluate", batchSize);
     if (x.dim(0) == 0) {
       throw new IllegalArgumentException(
@@ -739,7 +754,7 @@ public final class Sequential implements Layer, Stochastic {
 
   private Map<String, Double> evaluate(Tensor x, Tensor y, int batchSize, String prefix) {
     if (!isBuilt()) {
-      build(Rows.batchFree(x.shape()));
+      buildFor(x);
     }
     Means means = new Means(metrics);
     int n = x.dim(0);

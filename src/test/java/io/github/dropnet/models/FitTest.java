@@ -340,6 +340,26 @@ class FitTest {
   }
 
   @Test
+  void evaluateAndPredictMisuseNameTheirOwnCall() {
+    Tensor x = TestParts.uniform(9, 10, 3);
+    Tensor y = TestParts.linearTarget(x, W, B);
+    Sequential model = linearModel();
+    assertEquals(
+        "evaluate: x and y must have the same number of rows, received x (10, 3) and y (9, 1)",
+        assertThrows(IllegalArgumentException.class,
+            () -> model.evaluate(x, Rows.slice(y, 0, 9))).getMessage());
+    assertEquals("evaluate: x and y must not be null",
+        assertThrows(IllegalArgumentException.class,
+            () -> model.evaluateMetrics(x, null)).getMessage());
+    // an unbuilt model builds from the input with its batch left open: the message gives both
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> new Sequential(new Linear(1, 7)).predict(Tensor.ones(3)));
+    assertTrue(e.getMessage().startsWith(
+        "Sequential: cannot build for inputs of shape (3,) (batch left open, (-1,)): "),
+        e.getMessage());
+  }
+
+  @Test
   void lossErrorsPropagate() {
     Sequential model = new Sequential(new Linear(2, 7));
     Loss strict = new Loss() {
