@@ -34,7 +34,8 @@ public final class MonteCarlo {
    * @param samples the number of passes, {@code >= 1}
    * @param seed the seed of the passes' masks; equal seeds give equal results
    * @return the stacked outputs and their statistics
-   * @throws IllegalArgumentException if {@code samples < 1} or an argument is null
+   * @throws IllegalArgumentException if {@code samples < 1}, an argument is null, or the stacked
+   *     outputs would exceed the size of one tensor
    */
   public static Result predict(Sequential model, Tensor x, int samples, long seed) {
     if (model == null || x == null) {
@@ -51,6 +52,11 @@ public final class MonteCarlo {
       Tensor y = model.predict(x, true);
       if (all == null) {
         shape = y.shape();
+        if ((long) samples * y.size() > Integer.MAX_VALUE) {
+          throw new IllegalArgumentException("MonteCarlo.predict: " + samples + " samples of "
+              + "outputs of shape " + Shapes.format(shape) + " need more than "
+              + Integer.MAX_VALUE + " values, the most one tensor holds");
+        }
         all = new double[samples * y.size()];
       }
       System.arraycopy(y.data(), 0, all, s * y.size(), y.size());
