@@ -10,6 +10,7 @@ import java.nio.channels.SeekableByteChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
@@ -266,6 +267,9 @@ public final class ModelFile {
       throw new IOException(path + ": is a directory");
     }
     Path dir = target.getParent();
+    if (dir == null || !Files.isDirectory(dir)) {
+      throw new NoSuchFileException(path.toString(), null, "no such directory: " + dir);
+    }
     Path tmp = createTemporary(dir, target.getFileName().toString());
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.READ,
@@ -584,6 +588,9 @@ public final class ModelFile {
   public static Loaded read(Path path) throws IOException {
     if (path == null) {
       throw new IllegalArgumentException("ModelFile: path must not be null");
+    }
+    if (Files.isDirectory(path)) {
+      throw new IOException(path + ": is a directory");
     }
     try (SeekableByteChannel ch = Files.newByteChannel(path, StandardOpenOption.READ)) {
       return read(ch, path.toString());

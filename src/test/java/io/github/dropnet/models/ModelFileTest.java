@@ -785,6 +785,18 @@ class ModelFileTest {
     assertThrows(IllegalArgumentException.class, () -> ModelFile.write(p, null, withNull));
     IOException e = assertThrows(IOException.class, () -> ModelFile.write(dir, null, List.of()));
     assertMessage(e, "is a directory");
+    // a missing directory is named with the target, not with the hidden temporary file
+    Path nowhere = dir.resolve("missing").resolve("m.dnet");
+    IOException missing =
+        assertThrows(IOException.class, () -> ModelFile.write(nowhere, null, List.of()));
+    assertTrue(missing.getMessage().startsWith(nowhere + ": no such directory"),
+        missing.getMessage());
+  }
+
+  @Test
+  void readingADirectoryNamesIt() {
+    IOException e = assertThrows(IOException.class, () -> ModelFile.read(dir));
+    assertEquals(dir + ": is a directory", e.getMessage());
   }
 
   /** A layer no codec knows. */
