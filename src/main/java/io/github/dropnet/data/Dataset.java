@@ -44,9 +44,15 @@ public final class Dataset {
    *
    * @param x inputs, shape {@code (N, ...)}
    * @param y targets, shape {@code (N, ...)}
-   * @throws IllegalArgumentException if either has rank 0 or the first dimensions differ
+   * @throws IllegalArgumentException if either is null or has rank 0, or the first dimensions
+   *     differ
    */
   public Dataset(Tensor x, Tensor y) {
+    if (x == null || y == null) {
+      throw new IllegalArgumentException("Dataset: x and y must not be null, received x "
+          + (x == null ? "null" : Shapes.format(x.shape())) + " and y "
+          + (y == null ? "null" : Shapes.format(y.shape())));
+    }
     if (x.rank() == 0 || y.rank() == 0 || x.dim(0) != y.dim(0)) {
       throw new IllegalArgumentException(
           "Dataset: x and y must have rank >= 1 and the same first dimension, received x "
@@ -119,9 +125,13 @@ public final class Dataset {
    *
    * @param rows the row indices; not modified
    * @return a new dataset of {@code rows.length} rows
-   * @throws IllegalArgumentException if an index is outside {@code [0, size())}
+   * @throws IllegalArgumentException if {@code rows} is null or an index is outside
+   *     {@code [0, size())}
    */
   public Dataset select(int[] rows) {
+    if (rows == null) {
+      throw new IllegalArgumentException("Dataset.select: rows must not be null");
+    }
     for (int i = 0; i < rows.length; i++) {
       if (rows[i] < 0 || rows[i] >= size()) {
         throw new IllegalArgumentException(

@@ -34,8 +34,8 @@ public final class Labels {
    * @param labels shape {@code (N)}, integers in {@code [0, classes)}
    * @param classes the number of classes, at least 1
    * @return a new tensor of shape {@code (N, classes)}
-   * @throws IllegalArgumentException if {@code labels} is not rank 1, {@code classes < 1}, or a
-   *     label is not an integer in range (the message names its row)
+   * @throws IllegalArgumentException if {@code labels} is null or not rank 1, {@code classes < 1},
+   *     or a label is not an integer in range (the message names its row)
    */
   public static Tensor oneHot(Tensor labels, int classes) {
     int[] index = indices("Labels.oneHot", labels, classes);
@@ -70,9 +70,12 @@ public final class Labels {
    * @param scores rank at least 1, with a last axis of size at least 1
    * @return a new tensor of the shape of {@code scores} without its last axis, holding indices as
    *     doubles
-   * @throws IllegalArgumentException if {@code scores} has rank 0 or an empty last axis
+   * @throws IllegalArgumentException if {@code scores} is null, has rank 0 or an empty last axis
    */
   public static Tensor argmax(Tensor scores) {
+    if (scores == null) {
+      throw new IllegalArgumentException("Labels.argmax: scores must not be null");
+    }
     if (scores.rank() == 0 || scores.dim(-1) == 0) {
       throw new IllegalArgumentException(
           "Labels.argmax: expected rank >= 1 with a non-empty last axis, received "
@@ -100,6 +103,9 @@ public final class Labels {
 
   /** Validates labels and returns them as ints. */
   private static int[] indices(String method, Tensor labels, int classes) {
+    if (labels == null) {
+      throw new IllegalArgumentException(method + ": labels must not be null");
+    }
     if (classes < 1) {
       throw new IllegalArgumentException(
           method + ": classes must be >= 1, received " + classes);

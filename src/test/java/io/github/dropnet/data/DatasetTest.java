@@ -61,6 +61,11 @@ class DatasetTest {
     assertContains(e, "x (4, 2)", "y (5,)");
     assertThrows(IllegalArgumentException.class,
         () -> new Dataset(Tensor.scalar(1), Tensor.zeros(1)));
+    assertContains(assertThrows(IllegalArgumentException.class,
+        () -> new Dataset(null, Tensor.zeros(1))), "Dataset: x and y must not be null",
+        "x null and y (1,)");
+    assertContains(assertThrows(IllegalArgumentException.class,
+        () -> numbered(3).select(null)), "Dataset.select: rows must not be null");
   }
 
   @Test

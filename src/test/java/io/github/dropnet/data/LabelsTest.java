@@ -43,6 +43,10 @@ class LabelsTest {
         () -> Labels.oneHot(Tensor.zeros(4, 1), 3)), "shape (N,)", "(4, 1)");
     assertContains(assertThrows(IllegalArgumentException.class,
         () -> Labels.oneHot(labels(0), 0)), "classes must be >= 1, received 0");
+    assertContains(assertThrows(IllegalArgumentException.class,
+        () -> Labels.oneHot(null, 3)), "Labels.oneHot: labels must not be null");
+    assertContains(assertThrows(IllegalArgumentException.class,
+        () -> Labels.argmax(null)), "Labels.argmax: scores must not be null");
   }
 
   @Test
