@@ -113,8 +113,8 @@ import io.github.dropnet.kernels.FreshArrays;
  *
  * <h2>Errors</h2>
  * {@link IllegalArgumentException}, naming the layer and the value received: a rate outside
- * [0, 1] or NaN; a noise shape entry below -1 (at construction); a noise shape whose rank differs
- * from the input's or whose entry is neither -1, 1 nor the input's size (naming both shapes; at
+ * [0, 1] or NaN; a noise shape whose rank differs from the input's or whose entry is neither -1,
+ * 1 nor the input's size, 0 and entries below -1 included (naming both shapes; at
  * {@link #build build} for the input's fixed sizes, at {@link #forward forward} for the rest); a
  * gradient whose shape is not the last output's. {@link IllegalStateException}: a setter after
  * the layer is built; backward before any forward, or a second backward after one training
@@ -198,8 +198,8 @@ public final class Dropout extends DropoutLayer<Dropout> {
    * @param noiseShape the mask's shape, of the input's rank: each entry -1 (the input's size), 1
    *     (shared along that axis) or the input's size; {@code null} means the input's full shape,
    *     as {@link #Dropout(double)}
-   * @throws IllegalArgumentException if the rate is outside [0, 1] or NaN, or an entry of the
-   *     noise shape is below -1
+   * @throws IllegalArgumentException if the rate is outside [0, 1] or NaN (the noise shape is
+   *     checked at {@link #build build}, against the input shape)
    */
   public Dropout(double rate, int... noiseShape) {
     super(NAME, ScheduledRate.closed(NAME, "rate", rate));

@@ -58,7 +58,7 @@ import io.github.dropnet.kernels.NormalDraws;
  *
  * <h2>Errors</h2>
  * {@link IllegalArgumentException} naming the layer and the value: a rate outside [0, 1) or NaN;
- * a noise shape entry below -1, of the wrong rank or not fitting the input (both shapes named);
+ * a noise shape of the wrong rank or not fitting the input (both shapes named, at build);
  * a gradient whose shape is not the last output's; a schedule value outside [0, 1).
  * {@link IllegalStateException}: a setter after build; backward before any forward or twice after
  * one training forward.
@@ -99,8 +99,8 @@ public final class GaussianDropout extends DropoutLayer<GaussianDropout> {
    * @param rate in [0, 1)
    * @param noiseShape of the input's rank: each entry -1, 1 or the input's size; {@code null}
    *     for the input's full shape
-   * @throws IllegalArgumentException if the rate is outside [0, 1) or NaN, or a noise shape entry
-   *     is below -1
+   * @throws IllegalArgumentException if the rate is outside [0, 1) or NaN (the noise shape is
+   *     checked at build, against the input shape)
    */
   public GaussianDropout(double rate, int... noiseShape) {
     super(NAME, ScheduledRate.belowOne(NAME, "rate", rate, WHY_NOT_ONE));

@@ -21,24 +21,14 @@ final class NoiseShape {
   private DropoutKernels.Plan plan;
 
   /**
-   * Checks the entries that can be checked without an input (none below -1) and keeps a copy.
+   * Keeps a copy of the noise shape; its entries are checked against each input shape
+   * ({@link #resolve}), so that every message names both shapes.
    *
    * @param layer the layer's name, for messages
    * @param noiseShape the noise shape, or {@code null} for the input's full shape
-   * @throws IllegalArgumentException if an entry is below -1
    */
   NoiseShape(String layer, int[] noiseShape) {
     this.layer = layer;
-    if (noiseShape != null) {
-      for (int ax = 0; ax < noiseShape.length; ax++) {
-        if (noiseShape[ax] < -1) {
-          throw new IllegalArgumentException(
-              layer + ": noise shape entries must be -1 (the input's size), 1 (shared) or the"
-                  + " input's size, received " + noiseShape[ax] + " on axis " + ax
-                  + " of the noise shape " + Shapes.format(noiseShape));
-        }
-      }
-    }
     this.given = noiseShape == null ? null : noiseShape.clone();
   }
 
@@ -70,8 +60,9 @@ final class NoiseShape {
     for (int ax = 0; ax < resolved.length; ax++) {
       int n = given[ax];
       int d = inputShape[ax];
-      // 0 never fits: not even an empty axis (-1 takes that size), nor one still unknown
-      if (n != 0 && (n == -1 || d == -1 || n == 1 || n == d)) {
+      // only -1, 1 and the input's size fit; 0 not even an empty axis (-1 takes that size), and
+      // neither 0 nor an entry below -1 an axis still unknown
+      if (n == -1 || n == 1 || (n > 1 && (d == -1 || n == d))) {
         resolved[ax] = n == -1 ? d : n;
       } else {
         throw new IllegalArgumentException(

@@ -60,10 +60,12 @@ class DropoutTest {
   }
 
   @Test
-  void negativeNoiseEntriesOtherThanMinusOneAreRejectedAtConstruction() {
+  void negativeNoiseEntriesOtherThanMinusOneAreRejectedAtBuildNamingBothShapes() {
+    Dropout d = new Dropout(0.5, -1, -2, 4); // checked against the input, as API.md says
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> new Dropout(0.5, -1, -2, 4));
-    assertMessageHas(e, "Dropout", "noise shape", Shapes.format(-1, -2, 4), "-2");
+        assertThrows(IllegalArgumentException.class, () -> d.build(-1, -1, 4));
+    assertMessageHas(e, "Dropout", "noise shape", Shapes.format(-1, -2, 4),
+        Shapes.format(-1, -1, 4), "-2");
   }
 
   @Test

@@ -49,8 +49,9 @@ class GaussianDropoutTest {
 
   @Test
   void noiseShapesAreCheckedLikeDropouts() {
-    assertMessageHas(assertThrows(IllegalArgumentException.class,
-        () -> new GaussianDropout(0.5, -1, -2, 4)), "GaussianDropout", "noise shape", "-2");
+    GaussianDropout negative = new GaussianDropout(0.5, -1, -2, 4);
+    assertMessageHas(assertThrows(IllegalArgumentException.class, () -> negative.build(2, 3, 4)),
+        "GaussianDropout", "noise shape", "(2, 3, 4)", "-2");
     int[] input = {2, 3, 4};
     for (int[] noise : new int[][] {{2, 0, 4}, {3, 1, 4}, {-1, 1}}) {
       GaussianDropout d = new GaussianDropout(0.5, noise);

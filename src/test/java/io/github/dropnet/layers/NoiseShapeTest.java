@@ -51,11 +51,15 @@ class NoiseShapeTest {
   }
 
   @Test
-  void entriesBelowMinusOneAreRejectedAtOnceAndTheShapeIsCopied() {
-    IllegalArgumentException e = assertThrows(
-        IllegalArgumentException.class, () -> new NoiseShape("L", new int[] {-1, -2}));
-    assertEquals("L: noise shape entries must be -1 (the input's size), 1 (shared) or the input's"
-        + " size, received -2 on axis 1 of the noise shape (-1, -2)", e.getMessage());
+  void entriesBelowMinusOneAreRejectedAgainstEveryInputAndTheShapeIsCopied() {
+    NoiseShape below = new NoiseShape("L", new int[] {-1, -2});
+    for (int[] in : new int[][] {{3, -1}, {3, 2}}) {
+      IllegalArgumentException e = assertThrows(
+          IllegalArgumentException.class, () -> below.resolve(in));
+      assertEquals("L: noise shape (-1, -2) does not fit the input shape " + Shapes.format(in)
+          + ": on axis 1 it must be -1, 1 or " + (in[1] == -1 ? "the input's size" : in[1])
+          + ", received -2", e.getMessage());
+    }
     int[] given = {-1, 1};
     NoiseShape n = new NoiseShape("L", given);
     given[1] = 7;
