@@ -41,7 +41,7 @@ import java.util.random.RandomGenerator;
  *
  * <h2>Example</h2>
  * <pre>{@code
- * Dense dense = new Dense(3).activation(Activation.RELU).seed(42);
+ * Dense dense = new Dense(3).seed(42);            // linear; .activation(Activation.RELU) etc.
  * Tensor y = dense.forward(Tensor.ones(2, 4));   // shape (2, 3); kernel (4, 3), bias (3,)
  * Tensor dx = dense.backward(Tensor.ones(2, 3)); // shape (2, 4); getGradients() now filled
  * }</pre>

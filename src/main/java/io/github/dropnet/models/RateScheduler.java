@@ -14,6 +14,7 @@ import java.util.Map;
  *     new Dense(256).activation(Activation.RELU),
  *     new Dropout(0.5).rateSchedule(RateSchedule.linear(0.0, 0.5, 10)),   // ramp up over 10 epochs
  *     new Dense(10));
+ * model.compile(new Adam(1e-3), new CategoricalCrossentropy(true));   // logits: Dense(10) is linear
  * model.fit(x, y, new FitOptions().epochs(20).callbacks(new RateScheduler()));
  * }</pre>
  *
