@@ -13,7 +13,9 @@ package io.github.dropnet.optimizers;
  *
  * <p>With warm-up ({@code warmupSteps > 0}), the rate first rises linearly from
  * {@code initialLearningRate} to {@code warmupTarget} over {@code warmupSteps} steps, then decays
- * from {@code warmupTarget} as above over the next {@code decaySteps} steps.
+ * from {@code warmupTarget} as above over the next {@code decaySteps} steps. Given a
+ * {@code warmupTarget} but no warm-up steps, the decay starts from {@code warmupTarget} at once,
+ * as Keras does once {@code warmup_target} is set.
  *
  * <h2>Example</h2>
  * <pre>{@code
@@ -71,9 +73,6 @@ public final class CosineDecay implements LearningRateSchedule {
 
   @Override
   public double rate(long step) {
-    if (warmupSteps == 0) {
-      return decay(Math.min(step, decaySteps), initialLearningRate);
-    }
     long s = Math.min(step, decaySteps + warmupSteps);
     if (s < warmupSteps) {
       return (warmupTarget - initialLearningRate) * ((double) s / warmupSteps)
@@ -91,8 +90,8 @@ public final class CosineDecay implements LearningRateSchedule {
   public String toString() {
     return NAME + "[initialLearningRate=" + initialLearningRate + ", decaySteps=" + decaySteps
         + ", alpha=" + alpha
-        + (warmupSteps > 0 ? ", warmupTarget=" + warmupTarget + ", warmupSteps=" + warmupSteps
-            : "")
+        + (warmupSteps > 0 || warmupTarget != initialLearningRate
+            ? ", warmupTarget=" + warmupTarget + ", warmupSteps=" + warmupSteps : "")
         + "]";
   }
 }

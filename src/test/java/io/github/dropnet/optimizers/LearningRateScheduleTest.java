@@ -84,6 +84,17 @@ class LearningRateScheduleTest {
   }
 
   @Test
+  void cosineDecayWithATargetButNoWarmupDecaysFromTheTarget() {
+    // Keras: once warmup_target is set, the decay starts from it, warm-up steps or not
+    CosineDecay s = new CosineDecay(0.0, 100, 0.0, 0.1, 0);
+    assertEquals(0.1, s.rate(0), TOL);
+    assertEquals(0.05, s.rate(50), TOL);
+    assertEquals(0.0, s.rate(100), TOL);
+    assertEquals("CosineDecay[initialLearningRate=0.0, decaySteps=100, alpha=0.0,"
+        + " warmupTarget=0.1, warmupSteps=0]", s.toString());
+  }
+
+  @Test
   void inverseTimeDecay() {
     InverseTimeDecay s = new InverseTimeDecay(1.0, 10, 1.0);
     assertEquals(1.0, s.rate(0), TOL);
