@@ -23,7 +23,8 @@ import java.util.OptionalLong;
  *       end of {@code x} and {@code y} before any shuffling (Keras: the first
  *       {@code floor(n * (1 - split))} rows train). Ignored when validation data are given, as in
  *       Keras.
- *   <li>{@code verbose} (0): 0 silent, 1 a progress bar per epoch, 2 one line per epoch. Keras
+ *   <li>{@code verbose} (0): 0 silent, 1 a progress bar per epoch, 2 one line per epoch, in
+ *       Keras 2's format (each after an {@code Epoch e/n} header when there are several). Keras
  *       prints by default; a library should not write to the console unless asked, so dropnet is
  *       silent until {@code verbose(1)} or {@code verbose(2)}.
  *   <li>{@code callbacks} (none), run in the order given.

@@ -14,9 +14,11 @@ import java.util.function.LongSupplier;
  *       (validation figures at the end). On an interactive terminal the bar is redrawn in place with
  *       {@code '\r'} during the epoch, showing {@code - ETA: 5s}, at most every 50 ms; elsewhere only
  *       the finished line is printed, without control characters.
- *   <li>verbose 2: one line per epoch, {@code Epoch 3/10 - 2s - loss: 0.3312 - val_loss: 0.3570}.
+ *   <li>verbose 2: {@code Epoch 3/10}, then one line at the end of the epoch,
+ *       {@code 469/469 - 2s - loss: 0.3312 - val_loss: 0.3570}.
  *   <li>verbose 0: nothing.
  * </ul>
+ * As in Keras, the {@code Epoch e/n} header is left out when the fit has a single epoch.
  * A value prints with four decimals, or in scientific notation ({@code 1.2346e-04}) when its
  * magnitude is at most 1e-3.
  *
@@ -64,7 +66,7 @@ final class ProgressPrinter {
     this.start = clock.getAsLong();
     this.lastUpdate = Long.MIN_VALUE;
     this.lastWidth = 0;
-    if (verbose == 1) {
+    if (verbose != 0 && epochs > 1) {
       out.println("Epoch " + (epoch + 1) + "/" + epochs);
       out.flush();
     }
@@ -100,7 +102,7 @@ final class ProgressPrinter {
           .append(String.format(Locale.ROOT, " - %.0fs", elapsed))
           .append(perStep(elapsed / steps));
     } else {
-      line.append("Epoch ").append(epoch + 1).append('/').append(epochs)
+      line.append(steps).append('/').append(steps)
           .append(String.format(Locale.ROOT, " - %.0fs", elapsed));
     }
     appendValues(line, logs);

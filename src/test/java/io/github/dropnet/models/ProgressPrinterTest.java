@@ -90,7 +90,19 @@ class ProgressPrinterTest {
   @Test
   void verbose2PrintsOneLinePerEpoch() {
     epoch(printer(2, true), logs("loss", 0.33123, "val_loss", 0.357));
-    assertEquals("Epoch 3/10 - 2s - loss: 0.3312 - val_loss: 0.3570\n", printed());
+    assertEquals("Epoch 3/10\n3/3 - 2s - loss: 0.3312 - val_loss: 0.3570\n", printed());
+  }
+
+  @Test
+  void aSingleEpochHasNoHeaderAsInKeras() {
+    for (int verbose = 1; verbose <= 2; verbose++) {
+      bytes.reset();
+      ProgressPrinter p = printer(verbose, false);
+      p.epochBegin(0, 1, 3);
+      p.epochEnd(logs("loss", 0.5));
+      assertTrue(printed().startsWith("3/3 "), printed());
+      assertFalse(printed().contains("Epoch"), printed());
+    }
   }
 
   @Test
@@ -150,9 +162,11 @@ class ProgressPrinterTest {
         assertTrue(lines[3].matches("2/2 \\[=+\\] - \\d+s \\d+(s|ms|us)/step" + values), lines[3]);
         assertEquals("", lines[4]);
       } else {
-        assertEquals(3, lines.length, s);
-        assertTrue(lines[0].matches("Epoch 1/2 - \\d+s" + values), lines[0]);
-        assertTrue(lines[1].matches("Epoch 2/2 - \\d+s" + values), lines[1]);
+        assertEquals(5, lines.length, s);
+        assertEquals("Epoch 1/2", lines[0]);
+        assertTrue(lines[1].matches("2/2 - \\d+s" + values), lines[1]);
+        assertEquals("Epoch 2/2", lines[2]);
+        assertTrue(lines[3].matches("2/2 - \\d+s" + values), lines[3]);
       }
     }
   }
