@@ -66,8 +66,9 @@ final class Accuracy implements Metric {
   }
 
   /**
-   * This accuracy as compiled with {@code loss}: Keras' "accuracy" follows a cross-entropy loss
-   * when there is one (binary accuracy on logits then thresholds at 0); other metrics are kept.
+   * This accuracy as compiled with {@code loss}: "accuracy" follows a cross-entropy loss when
+   * there is one (binary accuracy on logits then thresholds at 0), where Keras 3 would go by the
+   * shapes alone (see {@link Metric}); other metrics are kept.
    */
   Accuracy forLoss(Loss loss) {
     return kind == Kind.AUTO && Metrics.hasAccuracy(loss)

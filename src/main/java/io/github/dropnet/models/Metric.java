@@ -19,6 +19,12 @@ import io.github.dropnet.Tensor;
  * lower rank than the predictions or one column against several, categorical otherwise. The
  * specific accuracies compute what their names say whatever the loss.
  *
+ * <p>Following the loss is a deliberate difference from Keras 3, which picks the form from the
+ * shapes even then: there, a binary cross-entropy on logits is scored by thresholding the logits
+ * at 0.5 (a logit of 0.3 counts as class 0, though its probability is 0.57), and multi-label
+ * binary targets of several columns by their argmax; here the first thresholds at 0 and the
+ * second scores every column.
+ *
  * <p>Thread safety: the metrics of this interface's factories are stateless and may be shared.
  */
 public interface Metric {
