@@ -32,13 +32,29 @@ final class LossChecks {
     if (!Shapes.same(yPred.shape(), yTrue.shape())) {
       throw new IllegalArgumentException(
           loss + ": yPred and yTrue must have the same shape, received yPred "
-              + Shapes.format(yPred.shape()) + " and yTrue " + Shapes.format(yTrue.shape()));
+              + Shapes.format(yPred.shape()) + " and yTrue " + Shapes.format(yTrue.shape())
+              + reshapeHint(yPred.shape(), yTrue.shape()));
     }
     if (yPred.size() == 0) {
       throw new IllegalArgumentException(
           loss + ": expected at least one element, received yPred " + Shapes.format(yPred.shape())
               + " and yTrue " + Shapes.format(yTrue.shape()));
     }
+  }
+
+  /**
+   * When the shapes differ only by a trailing axis of size 1, as (N,) targets against a
+   * {@code Dense(1)} output (which Keras squeezes or expands to match), the reshape that fixes
+   * it; dropnet reshapes nothing silently. Otherwise "".
+   */
+  private static String reshapeHint(int[] pred, int[] target) {
+    boolean trailingOne = pred.length == target.length + 1 && pred[pred.length - 1] == 1
+        || target.length == pred.length + 1 && target[target.length - 1] == 1;
+    int common = Math.min(pred.length, target.length);
+    for (int i = 0; trailingOne && i < common; i++) {
+      trailingOne = pred[i] == target[i];
+    }
+    return trailingOne ? "; reshape yTrue to " + Shapes.format(pred) + " to match" : "";
   }
 
   /**

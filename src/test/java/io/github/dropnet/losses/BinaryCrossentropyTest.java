@@ -79,10 +79,13 @@ class BinaryCrossentropyTest {
   void rejectsShapeMismatchNamingBothShapes() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
         () -> probs.compute(Tensor.zeros(4, 1), Tensor.zeros(4)));
+    // (N,) targets against a Dense(1) output: Keras reshapes them, dropnet says how to
     assertEquals("BinaryCrossentropy: yPred and yTrue must have the same shape, received yPred"
-        + " (4, 1) and yTrue (4,)", e.getMessage());
-    assertThrows(IllegalArgumentException.class,
+        + " (4, 1) and yTrue (4,); reshape yTrue to (4, 1) to match", e.getMessage());
+    IllegalArgumentException other = assertThrows(IllegalArgumentException.class,
         () -> logits.gradient(Tensor.zeros(4, 1), Tensor.zeros(1, 4)));
+    assertEquals("BinaryCrossentropy: yPred and yTrue must have the same shape, received yPred"
+        + " (4, 1) and yTrue (1, 4)", other.getMessage());
   }
 
   @Test
