@@ -28,8 +28,9 @@ import io.github.dropnet.kernels.Gemm;
  * default kernel even with the flag.
  *
  * <h2>Thread safety</h2>
- * All methods may be called from any thread at any time. A computation already under way keeps
- * the thread count it started with; the next one sees the new value.
+ * All methods may be called from any thread at any time. Each kernel call reads the thread count
+ * when it starts and keeps it; a longer operation made of many kernel calls, such as a
+ * {@code fit}, takes up a new value from its next call on. Results do not depend on it.
  */
 public final class Dropnet {
   private static volatile int threads = Math.max(1, Runtime.getRuntime().availableProcessors());

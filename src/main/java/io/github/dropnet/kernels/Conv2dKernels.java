@@ -130,7 +130,7 @@ public final class Conv2dKernels {
   static int planarBlock(ConvGeometry g, int filters) {
     int batch = g.batch();
     long work = Math.max(1L, (long) g.outPlane() * g.patchSize() * filters);
-    int block = (int) Math.max(BLOCK_WORK / work, ceilDiv(batch, BLOCKS_PER_THREAD * threads()));
+    int block = (int) Math.max(BLOCK_WORK / work, fewPerThread(batch));
     return Math.max(1, Math.min(batch, block));
   }
 
@@ -243,7 +243,7 @@ public final class Conv2dKernels {
     double[] partB = db == null ? null : new double[groups * filters];
     double[][] rowStrips = planar ? ConvPlanar.packRowStrips(w, g.patchSize(), filters) : null;
     // groups are computed alike in any block of groups: a few blocks per thread
-    Parallel.forBlocks(groups, ceilDiv(groups, BLOCKS_PER_THREAD * threads()), (from, to) -> {
+    Parallel.forBlocks(groups, fewPerThread(groups), (from, to) -> {
       ConvPlanar plan = planar ? ConvPlanar.take(g, filters, channelsFirst) : null;
       double[] col = planar ? null : new double[piece * g.columnSize()];
       boolean masks = y != null && !(planar && !channelsFirst);
@@ -420,6 +420,15 @@ public final class Conv2dKernels {
 
   private static int threads() {
     return io.github.dropnet.Dropnet.threads();
+  }
+
+  /**
+   * Items per block when {@code items} are cut into {@link #BLOCKS_PER_THREAD} blocks per thread
+   * (fewer when there are fewer items): at least 1, for any thread count.
+   */
+  private static int fewPerThread(int items) {
+    long blocks = Math.min(items, (long) BLOCKS_PER_THREAD * threads());
+    return Math.max(1, ceilDiv(items, (int) Math.max(1, blocks)));
   }
 
   private static int ceilDiv(int a, int b) {

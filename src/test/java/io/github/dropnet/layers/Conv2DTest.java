@@ -10,6 +10,7 @@ import io.github.dropnet.Tensor;
 import io.github.dropnet.testing.Fixture;
 import io.github.dropnet.testing.GradientCheck;
 import io.github.dropnet.testing.TensorAssert;
+import io.github.dropnet.testing.Threads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -433,6 +434,27 @@ class Conv2DTest {
   }
 
   // ---------------------------------------------------------------- threads
+
+  /** Blocks per thread times the thread count once overflowed an int in the backward. */
+  @Test
+  void hugeThreadCountsGiveTheBitsOfOneThread() {
+    Tensor x = GradientCheck.random(5, 4, 12, 12, 2);
+    Tensor g = GradientCheck.random(6, 4, 12, 12, 8);
+    List<List<Tensor>> results = new ArrayList<>();
+    for (int threads : new int[] {1, 1 << 29, 1 << 30, Integer.MAX_VALUE}) {
+      results.add(Threads.call(threads, () -> {
+        Conv2D conv = new Conv2D(8, 3, 3).padding(Padding.SAME).activation(Activation.RELU).seed(9);
+        List<Tensor> out = new ArrayList<>();
+        out.add(conv.forward(x, true));
+        out.add(conv.backward(g));
+        out.addAll(conv.getGradients());
+        return out;
+      }));
+    }
+    for (int i = 1; i < results.size(); i++) {
+      assertEquals(results.get(0), results.get(i), "thread count " + i);
+    }
+  }
 
   @Test
   void inferenceFromFourThreadsMatchesOneThread() throws Exception {
