@@ -6,10 +6,12 @@ import java.util.Map;
  * Hooks into {@link Sequential#fit}, as Keras' callbacks: every method is a no-op unless
  * overridden.
  *
- * <p>Epochs and batches count from 0. The logs map (unmodifiable) holds the keys of
- * {@link History}: in {@link #onBatchEnd} the running means of the epoch so far ({@code loss} and
- * the metrics); in {@link #onEpochEnd} the epoch's figures, validation included; in
- * {@link #onTrainEnd} those of the last epoch (empty if none ran).
+ * <p>Epochs and batches count from 0. The logs map holds the keys of {@link History}: in
+ * {@link #onBatchEnd} the running means of the epoch so far ({@code loss} and the metrics); in
+ * {@link #onEpochEnd} the epoch's figures, validation included; in {@link #onTrainEnd} those of
+ * the last epoch (empty if none ran). As in Keras, a callback may add to it (a learning rate, a
+ * metric of its own) or change it: the callbacks after it see that, and at the end of an epoch
+ * so do the {@link History} and the progress line, which come after every callback.
  *
  * <h2>Stopping</h2>
  * A callback stops training with {@link Sequential#stopTraining()} on the model it received in
@@ -40,7 +42,7 @@ public interface Callback {
    * Batch {@code batch} (from 0, within the epoch) was trained on.
    *
    * @param batch the index of the batch within the epoch, from 0
-   * @param logs the running means of the epoch so far; unmodifiable
+   * @param logs the running means of the epoch so far
    */
   default void onBatchEnd(int batch, Map<String, Double> logs) {}
 
@@ -48,14 +50,15 @@ public interface Callback {
    * Epoch {@code epoch} (from 0) ended, validation included.
    *
    * @param epoch the index of the epoch, from 0
-   * @param logs the epoch's figures, validation included; unmodifiable
+   * @param logs the epoch's figures, validation included; what a callback adds to it is recorded
+   *     in the history
    */
   default void onEpochEnd(int epoch, Map<String, Double> logs) {}
 
   /**
    * Training ended, normally or by a stop request.
    *
-   * @param logs the figures of the last epoch, empty if none ran; unmodifiable
+   * @param logs the figures of the last epoch, empty if none ran
    */
   default void onTrainEnd(Map<String, Double> logs) {}
 }

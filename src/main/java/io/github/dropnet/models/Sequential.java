@@ -557,7 +557,7 @@ public final class Sequential implements Layer, Stochastic {
     for (Callback c : callbacks) {
       c.onTrainBegin(this);
     }
-    Map<String, Double> logs = Map.of();
+    Map<String, Double> logs = new LinkedHashMap<>();
     for (int epoch = 0; epoch < epochs && !stopTraining; epoch++) {
       for (Callback c : callbacks) {
         c.onEpochBegin(epoch);
@@ -576,7 +576,7 @@ public final class Sequential implements Layer, Stochastic {
         means.add(loss.compute(pred, yb), pred, yb, to - from);
         backwardWeightsOnly(loss.gradient(pred, yb));
         optimizer.step(parameters(), gradients());
-        Map<String, Double> batchLogs = Collections.unmodifiableMap(means.logs(""));
+        Map<String, Double> batchLogs = means.logs("");
         for (Callback c : callbacks) {
           c.onBatchEnd(step, batchLogs);
         }
@@ -589,12 +589,13 @@ public final class Sequential implements Layer, Stochastic {
       if (valX != null) {
         epochLogs.putAll(evaluate(valX, valY, batchSize, "val_"));
       }
-      logs = Collections.unmodifiableMap(epochLogs);
-      history.record(logs);
+      // as in Keras, the callbacks may add to the logs; the history and the progress line follow
       for (Callback c : callbacks) {
-        c.onEpochEnd(epoch, logs);
+        c.onEpochEnd(epoch, epochLogs);
       }
-      progress.epochEnd(logs);
+      history.record(epochLogs);
+      progress.epochEnd(epochLogs);
+      logs = epochLogs;
     }
     for (Callback c : callbacks) {
       c.onTrainEnd(logs);
