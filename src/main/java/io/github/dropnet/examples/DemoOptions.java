@@ -18,7 +18,7 @@ import java.util.OptionalInt;
  * @param epochs the number of epochs, when given; each demo has its own default
  * @param seed the seed of the weights, the shuffling and the dropout masks (42 by default)
  * @param outDir where plots are written ({@code target} by default)
- * @param quick a smoke run: a few hundred images and one or two epochs
+ * @param quick a smoke run: a few hundred images and a few epochs
  */
 record DemoOptions(
     String command, Path dataDir, OptionalInt epochs, long seed, Path outDir, boolean quick) {

@@ -116,7 +116,7 @@ public final class Demos {
         .append(DemoOptions.DEFAULT_SEED).append(")\n")
         .append("  --out DIR        where plots are written (default ")
         .append(DemoOptions.DEFAULT_OUT).append(")\n")
-        .append("  --quick          a smoke run: a few hundred images, one or two epochs\n")
+        .append("  --quick          a smoke run: a few hundred images, a few epochs\n")
         .append("\nInstall the real data: ").append(DemoData.INSTALL_COMMAND).append('\n');
     return sb.toString();
   }

@@ -4,9 +4,13 @@ import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
- * The forward convolution for stride 1, computed along the positions of zero-padded planes:
- * the transposed product {@code out^T (F, positions) = w^T (F, K) * col^T (K, positions)} runs
- * through {@link Gemm#kernel}, whose vectorised loop is then as long as a band of output rows.
+ * The convolution for stride 1, forward and backward, computed along the positions of
+ * zero-padded planes: the transposed product
+ * {@code out^T (F, positions) = w^T (F, K) * col^T (K, positions)} runs through the strip kernels
+ * ({@link GemmKernels#SCALAR}, {@link Gemm#kernel1}, {@link Gemm#kernel2}), whose vectorised loop
+ * is then as long as a band of output rows; the backward's input gradient runs the same way
+ * ({@code dcol^T = w * d^T}), its kernel gradient through {@link Gemm} or, channels last, the
+ * strip kernels over rows of filters.
  *
  * <p>With stride 1, row {@code k = (a * kw + b) * C + c} of {@code col^T} for a band of output
  * rows is a plain slice of the padded plane of channel {@code c}, shifted by

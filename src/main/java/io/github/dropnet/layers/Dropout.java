@@ -61,9 +61,11 @@ import io.github.dropnet.kernels.FreshArrays;
  * layer whose expected training output equals its inference output.
  *
  * <h2>Limits</h2>
- * {@code rate == 1} gives exact zeros (even for infinite inputs) and a zero gradient, in both
- * modes and scalings. {@code rate == 0} is exactly the identity in every mode: the input itself is
- * returned, and no random numbers are drawn (the stream does not advance).
+ * {@code rate == 1} gives exact zeros (even for infinite inputs) and a zero gradient in training,
+ * with either scaling, and at inference with {@link Scaling#AT_INFERENCE AT_INFERENCE} (with
+ * {@link Scaling#INVERTED INVERTED}, inference is the identity whatever the rate).
+ * {@code rate == 0} is exactly the identity in every mode: the input itself is returned, and no
+ * random numbers are drawn (the stream does not advance).
  *
  * <h2>Backward</h2>
  * {@link #backward backward} uses the mask of the last forward. Backward releases that mask,
@@ -76,7 +78,8 @@ import io.github.dropnet.kernels.FreshArrays;
  * A layer's masks form one stream: the {@code k}-th training forward ({@code k = 0, 1, ...})
  * that draws a mask uses a counter-based key derived from {@code (seed, k)}, and the bit of
  * noise element {@code i} (in row-major order of the resolved noise shape) is a pure function of
- * that key and {@code i}: 32 bits of a SplitMix64 hash of them, compared with
+ * that key and {@code i}: a 32-bit draw, bit-sliced from SplitMix64 hashes of the key and the
+ * element's word (as the kernels' {@code DropoutMask} defines it), compared with
  * {@code rate * 2^32}, so {@code P(drop)} is the rate to within {@code 2^-33}. So a seeded layer
  * gives the same sequence of masks in every run, on any machine and whatever the thread count,
  * while successive calls give new masks. An unseeded layer takes a fresh seed when constructed,

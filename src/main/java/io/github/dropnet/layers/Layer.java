@@ -68,7 +68,8 @@ public interface Layer {
    *
    * @param input the input, batch first; not modified
    * @param training whether training-only behaviour (dropout, noise) is on
-   * @return a new tensor with the output, of shape {@link #outputShape} of the input's shape
+   * @return the output, of shape {@link #outputShape} of the input's shape: a new tensor, or the
+   *     input itself where the layer is the identity (dropout at inference, rate 0)
    * @throws IllegalArgumentException if the input shape does not suit this layer
    */
   Tensor forward(Tensor input, boolean training);
@@ -77,7 +78,7 @@ public interface Layer {
    * Inference: {@code forward(input, false)}.
    *
    * @param input the input, batch first; not modified
-   * @return a new tensor with the output
+   * @return the output, as {@link #forward(Tensor, boolean)} returns it
    */
   default Tensor forward(Tensor input) {
     return forward(input, false);
@@ -88,7 +89,8 @@ public interface Layer {
    * to its output; also computes the weight gradients.
    *
    * @param gradOutput the gradient of the loss with respect to the last output; not modified
-   * @return a new tensor with the gradient with respect to the last input, of the input's shape
+   * @return the gradient with respect to the last input, of the input's shape: a new tensor, or
+   *     {@code gradOutput} itself where the layer is the identity
    * @throws IllegalStateException if there was no forward yet
    * @throws IllegalArgumentException if {@code gradOutput} does not have the last output's shape
    */

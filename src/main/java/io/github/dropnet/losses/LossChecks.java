@@ -5,7 +5,7 @@ import io.github.dropnet.Tensor;
 
 /**
  * Argument checks and the probability clipping shared by the losses; every message names the
- * loss and both shapes.
+ * loss and the tensors at fault: both shapes for a shape mismatch, the target for a bad target.
  */
 final class LossChecks {
   /** Keras' {@code backend.epsilon()}: probabilities are clipped to {@code [EPSILON, 1 - EPSILON]}. */
