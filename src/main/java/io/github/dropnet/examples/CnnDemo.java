@@ -29,7 +29,7 @@ import java.io.PrintStream;
 final class CnnDemo {
   static final String NAME = "cnn";
   static final int DEFAULT_EPOCHS = 10;
-  static final Training.Rate RATE = new Training.Rate(3e-3, true);
+  static final Training.Rate RATE = new Training.Rate(3e-3);
   static final int BATCH_SIZE = 128;
 
   private CnnDemo() {}

@@ -126,7 +126,7 @@ final class DropoutOverfitDemo {
       for (int k = 0; k < 2; k++) {
         int run = k;
         runs.add(pool.submit(() -> train(names[run], rates[run], options.seed(), epochs, schedule,
-            train.x(), trainY, test.x(), testY, (e, tr, te) -> table.report(run, e, tr, te))));
+            train.x(), trainY, test.x(), testY, (e, tr, te) -> table.report(run, tr, te))));
       }
       for (int k = 0; k < 2; k++) {
         curves[k] = runs.get(k).get();
@@ -302,7 +302,7 @@ final class DropoutOverfitDemo {
       return " ".repeat(pad) + s;
     }
 
-    synchronized void report(int run, int epoch, double trainAccuracy, double testAccuracy) {
+    synchronized void report(int run, double trainAccuracy, double testAccuracy) {
       int i = reported[run]++;
       train[run][i] = trainAccuracy;
       test[run][i] = testAccuracy;

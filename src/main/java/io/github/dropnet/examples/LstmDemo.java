@@ -26,7 +26,7 @@ import java.io.PrintStream;
 final class LstmDemo {
   static final String NAME = "lstm";
   static final int DEFAULT_EPOCHS = 3;
-  static final Training.Rate RATE = new Training.Rate(3e-3, true);
+  static final Training.Rate RATE = new Training.Rate(3e-3);
   static final int BATCH_SIZE = 128;
   static final double INPUT_DROPOUT = 0.1;
   static final double RECURRENT_DROPOUT = 0.1;

@@ -22,7 +22,7 @@ import java.io.PrintStream;
 final class MlpDemo {
   static final String NAME = "mlp";
   static final int DEFAULT_EPOCHS = 5;
-  static final Training.Rate RATE = new Training.Rate(1e-3, true);
+  static final Training.Rate RATE = new Training.Rate(1e-3);
   static final int BATCH_SIZE = 128;
   static final double TARGET = 0.875;
 

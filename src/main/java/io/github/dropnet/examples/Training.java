@@ -37,25 +37,22 @@ final class Training {
   }
 
   /**
-   * How a demo sets the learning rate of Adam.
+   * How a demo sets the learning rate of Adam: {@code initial} at the first step, then down
+   * along half a cosine to 0 at the last step of the run (Keras' {@code CosineDecay}), which
+   * settles the weights at the end of a short run.
    *
    * @param initial the rate of the first step
-   * @param cosine whether it then follows half a cosine down to 0 at the last step of the run
-   *     (Keras' {@code CosineDecay}), which settles the weights at the end of a short run
    */
-  record Rate(double initial, boolean cosine) {
+  record Rate(double initial) {
     /** Adam with this rate, for a run of {@code epochs} epochs over {@code rows} rows. */
     Adam adam(int epochs, int rows, int batchSize) {
-      if (!cosine) {
-        return new Adam(initial);
-      }
       long steps = (long) epochs * ((rows + batchSize - 1) / batchSize);
       return new Adam(new CosineDecay(initial, Math.max(1, steps), 0.0));
     }
 
     @Override
     public String toString() {
-      return "Adam(lr=" + initial + (cosine ? ", cosine decay to 0 over the run)" : ")");
+      return "Adam(lr=" + initial + ", cosine decay to 0 over the run)";
     }
   }
 

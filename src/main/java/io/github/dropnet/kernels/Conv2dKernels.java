@@ -217,7 +217,7 @@ public final class Conv2dKernels {
     backward(x, gradOut, y, w, g, filters, channelsFirst, dx, dw, db, ConvPlanar.applies(g));
   }
 
-  /** {@link #backward} through im2col and {@link Gemm}, whatever the geometry. */
+  /** {@link #backward} through im2col and {@link Gemm}, whatever the geometry (for tests). */
   static void backwardIm2col(
       double[] x, double[] gradOut, double[] y, double[] w, ConvGeometry g, int filters,
       boolean channelsFirst, double[] dx, double[] dw, double[] db) {

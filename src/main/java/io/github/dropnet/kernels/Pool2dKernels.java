@@ -35,7 +35,8 @@ public final class Pool2dKernels {
   private Pool2dKernels() {}
 
   /**
-   * Max pooling forward.
+   * Max pooling forward into a given output (the layer uses {@link #maxForwardFresh}; this form
+   * is for tests).
    *
    * @param x the input, (N, H, W, C) or (N, C, H, W)
    * @param g the geometry (kernel = pool size)
@@ -43,7 +44,7 @@ public final class Pool2dKernels {
    * @param out the output (modified), in the input's layout
    * @param argmax for each output element, the index in {@code x} of its maximum (modified)
    */
-  public static void maxForward(
+  static void maxForward(
       double[] x, ConvGeometry g, boolean channelsFirst, double[] out, int[] argmax) {
     maxForward(x, g, channelsFirst, out, argmax, null);
   }
@@ -57,7 +58,7 @@ public final class Pool2dKernels {
    *
    * @param alongside work independent of the pooling, run exactly once; or null for none
    */
-  public static void maxForward(double[] x, ConvGeometry g, boolean channelsFirst,
+  static void maxForward(double[] x, ConvGeometry g, boolean channelsFirst,
       double[] out, int[] argmax, Runnable alongside) {
     forward(x, g, channelsFirst, () -> out, argmax, alongside);
   }
@@ -225,13 +226,14 @@ public final class Pool2dKernels {
 
   /**
    * Max pooling backward: {@code dx[argmax[p]] += dy[p]} for every output element p, after
-   * zeroing {@code dx}.
+   * zeroing {@code dx}; the plain form, a reference for the tests (the layer uses the batched
+   * one).
    *
    * @param dy the gradient with respect to the output
    * @param argmax the indices recorded by {@link #maxForward}
    * @param dx the gradient with respect to the input (modified, overwritten)
    */
-  public static void maxBackward(double[] dy, int[] argmax, double[] dx) {
+  static void maxBackward(double[] dy, int[] argmax, double[] dx) {
     Arrays.fill(dx, 0.0);
     for (int p = 0; p < argmax.length; p++) {
       dx[argmax[p]] += dy[p];

@@ -73,22 +73,6 @@ final class Checks {
     }
   }
 
-  /**
-   * Requires {@code shape} to match {@code expected} on every axis where both are fixed (an entry
-   * of -1 in either matches anything).
-   */
-  static void compatible(String layer, int[] expected, int[] shape) {
-    boolean ok = expected.length == shape.length;
-    for (int i = 0; ok && i < shape.length; i++) {
-      ok = expected[i] == -1 || shape[i] == -1 || expected[i] == shape[i];
-    }
-    if (!ok) {
-      throw new IllegalArgumentException(
-          layer + ": expected an input of shape " + Shapes.format(expected)
-              + " (as built), received " + Shapes.format(shape));
-    }
-  }
-
   /** Requires the gradient to have the shape of the output of the last forward. */
   static void gradShape(String layer, int[] outputShape, Tensor grad) {
     if (grad == null) {

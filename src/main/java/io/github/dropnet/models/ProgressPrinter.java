@@ -33,8 +33,6 @@ final class ProgressPrinter {
   private final boolean interactive;
   private final LongSupplier clock;
 
-  private int epoch;
-  private int epochs;
   private int steps;
   private long start;
   private long lastUpdate;
@@ -60,8 +58,6 @@ final class ProgressPrinter {
 
   /** Epoch {@code epoch} (from 0) of {@code epochs} starts, with {@code steps} batches. */
   void epochBegin(int epoch, int epochs, int steps) {
-    this.epoch = epoch;
-    this.epochs = epochs;
     this.steps = steps;
     this.start = clock.getAsLong();
     this.lastUpdate = Long.MIN_VALUE;
