@@ -36,7 +36,8 @@ public final class Parallel {
   }
 
   /** Whether the current thread is running a chunk (pool threads always are). */
-  private static final ThreadLocal<boolean[]> INSIDE = ThreadLocal.withInitial(() -> new boolean[1]);
+  private static final ThreadLocal<boolean[]> INSIDE =
+      ThreadLocal.withInitial(() -> new boolean[1]);
 
   private static final long KEEP_ALIVE_SECONDS = 30;
   private static final AtomicInteger THREAD_NUMBER = new AtomicInteger();
@@ -60,7 +61,8 @@ public final class Parallel {
       return;
     }
     if (grain < 1) {
-      throw new IllegalArgumentException("Parallel.forRange: grain must be >= 1, received " + grain);
+      throw new IllegalArgumentException(
+          "Parallel.forRange: grain must be >= 1, received " + grain);
     }
     int chunks = Math.min(Dropnet.threads(), n / grain);
     boolean[] inside = INSIDE.get();
@@ -68,18 +70,7 @@ public final class Parallel {
       body.run(0, n);
       return;
     }
-    Job job = new Job(n, chunks, 0, body, Thread.currentThread());
-    ThreadPoolExecutor executor = pool(chunks - 1);
-    for (int i = 1; i < chunks; i++) {
-      executor.execute(job);
-    }
-    inside[0] = true;
-    try {
-      job.runChunks();
-    } finally {
-      inside[0] = false;
-    }
-    job.awaitAndRethrow();
+    run(new Job(n, chunks, 0, body, Thread.currentThread()), chunks, inside);
   }
 
   /**
@@ -111,7 +102,14 @@ public final class Parallel {
       body.run(0, n);
       return;
     }
-    Job job = new Job(n, blocks, block, body, Thread.currentThread());
+    run(new Job(n, blocks, block, body, Thread.currentThread()), threads, inside);
+  }
+
+  /**
+   * Runs {@code job} on {@code threads} threads, the calling one included, marked as inside a
+   * chunk meanwhile, and returns when every chunk has finished (rethrowing the first failure).
+   */
+  private static void run(Job job, int threads, boolean[] inside) {
     ThreadPoolExecutor executor = pool(threads - 1);
     for (int i = 1; i < threads; i++) {
       executor.execute(job);
@@ -188,7 +186,7 @@ public final class Parallel {
     return t;
   }
 
-  /** One call of forRange: chunks are claimed in order by whichever thread is free. */
+  /** One call of forRange or forBlocks: chunks are claimed in order by whichever thread is free. */
   private static final class Job implements Runnable {
     private final int n;
     private final int chunks;
