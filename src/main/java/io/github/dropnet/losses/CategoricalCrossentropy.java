@@ -3,6 +3,7 @@ package io.github.dropnet.losses;
 import io.github.dropnet.Shapes;
 import io.github.dropnet.Tensor;
 import io.github.dropnet.layers.Activation;
+import java.util.Arrays;
 
 /**
  * Cross-entropy between one-hot (or soft) targets and predicted class probabilities, averaged over
@@ -135,9 +136,14 @@ public final class CategoricalCrossentropy implements Loss {
   private static int check(Tensor yPred, Tensor yTrue) {
     LossChecks.notNull(NAME, yPred, yTrue);
     if (!Shapes.same(yPred.shape(), yTrue.shape())) {
+      // class indices, (N) against (N, K), are the usual mistake: say what takes them
+      boolean indices = yTrue.rank() == yPred.rank() - 1 && Shapes.same(yTrue.shape(),
+          Arrays.copyOf(yPred.shape(), yTrue.rank()));
       throw new IllegalArgumentException(
           NAME + ": yPred and yTrue must have the same shape (one-hot targets), received yPred "
-              + Shapes.format(yPred.shape()) + " and yTrue " + Shapes.format(yTrue.shape()));
+              + Shapes.format(yPred.shape()) + " and yTrue " + Shapes.format(yTrue.shape())
+              + (indices ? "; for class indices use SparseCategoricalCrossentropy, or one-hot"
+                  + " them with Labels.oneHot" : ""));
     }
     int classes = LossChecks.classes(NAME, yPred, yTrue);
     LossChecks.probabilityTargets(NAME, yTrue);

@@ -84,8 +84,11 @@ class CategoricalCrossentropyTest {
     assertTrue(e.getMessage().startsWith("CategoricalCrossentropy:"), e.getMessage());
     assertTrue(e.getMessage().contains("(2, 3)") && e.getMessage().contains("(2, 4)"),
         e.getMessage());
-    assertThrows(IllegalArgumentException.class,
-        () -> probs.gradient(Tensor.zeros(2, 3), Tensor.zeros(2)));
+    assertEquals("CategoricalCrossentropy: yPred and yTrue must have the same shape (one-hot"
+        + " targets), received yPred (2, 3) and yTrue (2,); for class indices use"
+        + " SparseCategoricalCrossentropy, or one-hot them with Labels.oneHot",
+        assertThrows(IllegalArgumentException.class,
+            () -> probs.gradient(Tensor.zeros(2, 3), Tensor.zeros(2))).getMessage());
     assertThrows(IllegalArgumentException.class,
         () -> probs.compute(Tensor.scalar(0.5), Tensor.scalar(1)));
     assertThrows(IllegalArgumentException.class,
