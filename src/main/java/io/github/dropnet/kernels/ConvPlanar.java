@@ -184,14 +184,7 @@ final class ConvPlanar {
       for (int s = 0; s < strips.length; s++) {
         int r = s * Gemm.MR;
         int live = Math.min(Gemm.MR, filters - r);
-        if (live == 1) {
-          Gemm.kernel1(strips[s], cols, kk, len, acc[r]);
-        } else if (live == 2) {
-          Gemm.kernel2(strips[s], cols, kk, len, acc[r], acc[r + 1]);
-        } else {
-          GemmKernels.SCALAR.kernel(strips[s], cols, kk, len, acc[r], acc[r + 1], acc[r + 2],
-              acc[r + 3]);
-        }
+        Gemm.strip(GemmKernels.SCALAR, strips[s], cols, kk, len, acc, r, live);
       }
       store(out, n, i0, rows, relu);
     }
@@ -284,14 +277,7 @@ final class ConvPlanar {
       for (int q = r; q < r + Gemm.MR; q++) {
         Arrays.fill(dcols[q], 0.0);
       }
-      if (live == 1) {
-        Gemm.kernel1(rowStrips[s], dRows, filters, m, dcols[r]);
-      } else if (live == 2) {
-        Gemm.kernel2(rowStrips[s], dRows, filters, m, dcols[r], dcols[r + 1]);
-      } else {
-        GemmKernels.SCALAR.kernel(rowStrips[s], dRows, filters, m, dcols[r], dcols[r + 1], dcols[r + 2],
-            dcols[r + 3]);
-      }
+      Gemm.strip(GemmKernels.SCALAR, rowStrips[s], dRows, filters, m, dcols, r, live);
     }
     // col2im onto the padded planes, every element receiving its terms in the order of the
     // im2col path: by output position for channels last (so patch entries in reverse), by
@@ -368,13 +354,7 @@ final class ConvPlanar {
           Arrays.fill(accW[r], 0.0);
         }
       }
-      if (live == 1) {
-        Gemm.kernel1(colStrip, gRows, m, f, accW[0]);
-      } else if (live == 2) {
-        Gemm.kernel2(colStrip, gRows, m, f, accW[0], accW[1]);
-      } else {
-        GemmKernels.SCALAR.kernel(colStrip, gRows, m, f, accW[0], accW[1], accW[2], accW[3]);
-      }
+      Gemm.strip(GemmKernels.SCALAR, colStrip, gRows, m, f, accW, 0, live);
       for (int r = 0; r < live; r++) {
         System.arraycopy(accW[r], 0, partW, wOff + (k0 + r) * f, f);
       }

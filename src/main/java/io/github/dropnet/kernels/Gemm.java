@@ -360,13 +360,7 @@ public final class Gemm {
             int rows = Math.min(MR, r1 - i);
             packA(ap, i, rows, pc, kc);
             loadC(acc, i, rows, jc, nc, load);
-            if (rows == 1) {
-              kernel1(ap, bp, kc, nc, acc[0]);
-            } else if (rows == 2) {
-              kernel2(ap, bp, kc, nc, acc[0], acc[1]);
-            } else {
-              four.kernel(ap, bp, kc, nc, acc[0], acc[1], acc[2], acc[3]);
-            }
+            strip(four, ap, bp, kc, nc, acc, 0, rows);
             storeC(acc, i, rows, jc, nc);
           }
         }
@@ -664,6 +658,23 @@ public final class Gemm {
         c2[j] = Math.fma(a2, x0, c2[j]);
         c3[j] = Math.fma(a3, x0, c3[j]);
       }
+    }
+  }
+
+  /**
+   * One packed strip of {@code rows} rows ({@code 1 <= rows <= MR}) into
+   * {@code acc[r0 .. r0 + rows)}: through {@link #kernel1} or {@link #kernel2} for one or two
+   * rows, else through {@code four} (then {@code acc} holds all {@link #MR} rows from {@code r0},
+   * the spare ones scratch).
+   */
+  static void strip(MicroKernel four, double[] ap, double[][] bp, int kc, int nc,
+      double[][] acc, int r0, int rows) {
+    if (rows == 1) {
+      kernel1(ap, bp, kc, nc, acc[r0]);
+    } else if (rows == 2) {
+      kernel2(ap, bp, kc, nc, acc[r0], acc[r0 + 1]);
+    } else {
+      four.kernel(ap, bp, kc, nc, acc[r0], acc[r0 + 1], acc[r0 + 2], acc[r0 + 3]);
     }
   }
 

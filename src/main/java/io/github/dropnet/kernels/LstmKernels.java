@@ -347,13 +347,7 @@ public final class LstmKernels {
             Arrays.fill(acc[r], 0, width, 0.0);
           }
         }
-        if (rows == 1) {
-          Gemm.kernel1(ap, b, k, width, acc[0]);
-        } else if (rows == 2) {
-          Gemm.kernel2(ap, b, k, width, acc[0], acc[1]);
-        } else {
-          GemmKernels.SCALAR.kernel(ap, b, k, width, acc[0], acc[1], acc[2], acc[3]);
-        }
+        Gemm.strip(GemmKernels.SCALAR, ap, b, k, width, acc, 0, rows);
         for (int r = 0; r < rows; r++) {
           System.arraycopy(acc[r], 0, c1, c1Off + (i + r) * ldc1, w1);
           if (c2 != null) {
