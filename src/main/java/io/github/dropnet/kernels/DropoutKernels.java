@@ -121,6 +121,48 @@ public final class DropoutKernels {
     public int[] maskStrides() {
       return maskStrides.clone();
     }
+    /** One run of the innermost merged axis, a row, as {@link #walk} visits it. */
+    @FunctionalInterface
+    public interface Row {
+      /**
+       * @param o the tensor offset of the row's first element
+       * @param mo the noise offset of the row's first element
+       * @param inner the row's length
+       * @param innerFull whether the noise advances along the row (else one value serves it all)
+       */
+      void apply(int o, int mo, int inner, boolean innerFull);
+    }
+
+    /**
+     * Visits rows {@code [rowFrom, rowTo)} in order, a row being a run of the innermost merged
+     * axis, keeping the noise offset in step with the tensor offset (an odometer over the outer
+     * axes). For a plan that is not {@link #full()}, with at least one element.
+     */
+    public void walk(int rowFrom, int rowTo, Row row) {
+      int k = dims.length; // >= 1 here: a plan with no axis of size > 1 is full
+      int inner = dims[k - 1];
+      boolean innerFull = maskStrides[k - 1] != 0;
+      // the odometer position and noise offset of the first row
+      int[] idx = new int[k];
+      int mo = 0;
+      for (int ax = k - 2, r = rowFrom; ax >= 0; ax--) {
+        idx[ax] = r % dims[ax];
+        r /= dims[ax];
+        mo += idx[ax] * maskStrides[ax];
+      }
+      for (int r = rowFrom, o = rowFrom * inner; r < rowTo; r++, o += inner) {
+        row.apply(o, mo, inner, innerFull);
+        for (int ax = k - 2; ax >= 0; ax--) {
+          idx[ax]++;
+          mo += maskStrides[ax];
+          if (idx[ax] < dims[ax]) {
+            break;
+          }
+          mo -= maskStrides[ax] * dims[ax];
+          idx[ax] = 0;
+        }
+      }
+    }
   }
 
   /**
@@ -176,7 +218,8 @@ public final class DropoutKernels {
     int inner = plan.dims[plan.dims.length - 1];
     int rows = plan.size / inner;
     int grainRows = Math.max(1, GRAIN_WORDS * 64 / inner);
-    Parallel.forRange(rows, grainRows, (from, to) -> applyRows(src, dst, mask, plan, scale, from, to));
+    Parallel.forRange(rows, grainRows,
+        (from, to) -> applyRows(src, dst, mask, plan, scale, from, to));
   }
 
   /**
@@ -185,20 +228,7 @@ public final class DropoutKernels {
    */
   static void applyRows(
       double[] src, double[] dst, long[] mask, Plan plan, double scale, int rowFrom, int rowTo) {
-    int[] dims = plan.dims;
-    int[] ms = plan.maskStrides;
-    int k = dims.length; // >= 1 here: a plan with no axis of size > 1 is full
-    int inner = dims[k - 1];
-    boolean innerFull = ms[k - 1] != 0;
-    // the odometer position and mask offset of the first row
-    int[] idx = new int[k];
-    int mo = 0;
-    for (int ax = k - 2, r = rowFrom; ax >= 0; ax--) {
-      idx[ax] = r % dims[ax];
-      r /= dims[ax];
-      mo += idx[ax] * ms[ax];
-    }
-    for (int r = rowFrom, o = rowFrom * inner; r < rowTo; r++, o += inner) {
+    plan.walk(rowFrom, rowTo, (o, mo, inner, innerFull) -> {
       if (innerFull) {
         for (int j = 0; j < inner; j++) {
           int b = mo + j;
@@ -213,17 +243,7 @@ public final class DropoutKernels {
       } else {
         Arrays.fill(dst, o, o + inner, 0.0);
       }
-      // next row: advance the outer axes like an odometer, keeping the mask offset in step
-      for (int ax = k - 2; ax >= 0; ax--) {
-        idx[ax]++;
-        mo += ms[ax];
-        if (idx[ax] < dims[ax]) {
-          break;
-        }
-        mo -= ms[ax] * dims[ax];
-        idx[ax] = 0;
-      }
-    }
+    });
   }
 
   /** {@code dst[base + j] = bit j of bits ? src[base + j] * scale : 0.0} for {@code j < len}. */

@@ -70,43 +70,11 @@ public final class NoiseKernels {
     });
   }
 
-  /** One run of the innermost merged axis. */
-  @FunctionalInterface
-  private interface Row {
-    /**
-     * @param o the tensor offset of the run's first element
-     * @param mo the noise offset of the run's first element
-     * @param inner the run's length
-     * @param innerFull whether the noise advances along the run (else one value serves it all)
-     */
-    void apply(int o, int mo, int inner, boolean innerFull);
-  }
-
-  /** Visits the rows of a non-full plan in order, keeping the noise offset in step. */
-  private static void walk(DropoutKernels.Plan plan, Row row) {
-    if (plan.size() == 0) {
-      return;
-    }
-    int[] dims = plan.dims();
-    int[] ms = plan.maskStrides();
-    int k = dims.length; // >= 1: a plan with no axis of size > 1 is full
-    int inner = dims[k - 1];
-    boolean innerFull = ms[k - 1] != 0;
-    int outer = plan.size() / inner;
-    int[] idx = new int[k];
-    int mo = 0;
-    for (int r = 0, o = 0; r < outer; r++, o += inner) {
-      row.apply(o, mo, inner, innerFull);
-      // next row: advance the outer axes like an odometer
-      for (int ax = k - 2; ax >= 0; ax--) {
-        idx[ax]++;
-        mo += ms[ax];
-        if (idx[ax] < dims[ax]) {
-          break;
-        }
-        mo -= ms[ax] * dims[ax];
-        idx[ax] = 0;
-      }
+  /** Visits every row of a non-full plan in order ({@link DropoutKernels.Plan#walk}). */
+  private static void walk(DropoutKernels.Plan plan, DropoutKernels.Plan.Row row) {
+    if (plan.size() > 0) {
+      int[] dims = plan.dims();
+      plan.walk(0, plan.size() / dims[dims.length - 1], row);
     }
   }
 }
