@@ -1,5 +1,6 @@
 package io.github.dropnet.examples;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -86,11 +87,19 @@ class DemosTest {
   void dropoutOverfitMeasuresBothRunsAtTheScheduledEpochs() throws IOException {
     DemoOptions o = DemoOptions.parse(quick("dropout-overfit"));
     DropoutOverfitDemo.Result r = DropoutOverfitDemo.run(o, out);
-    assertEquals(4, r.withoutDropout().epochs().length, "epochs 1, 2, 3, 4");
-    assertEquals(4, r.withDropout().train().length);
+    assertArrayEquals(new int[] {1, 2, 3, 4}, r.withoutDropout().epochs());
+    assertArrayEquals(new int[] {1, 2, 3, 4}, r.withDropout().epochs());
     assertFalse(r.realData());
-    for (double a : r.withDropout().test()) {
-      assertTrue(a >= 0 && a <= 1, "an accuracy: " + a);
+    for (DropoutOverfitDemo.Curve c : new DropoutOverfitDemo.Curve[] {
+        r.withoutDropout(), r.withDropout()}) {
+      assertEquals(4, c.train().length);
+      assertEquals(4, c.test().length);
+      for (double a : c.train()) {
+        assertTrue(a >= 0 && a <= 1, "a training accuracy: " + a);
+      }
+      for (double a : c.test()) {
+        assertTrue(a >= 0 && a <= 1, "a test accuracy: " + a);
+      }
     }
   }
 

@@ -63,8 +63,22 @@ class ImageGridTest {
   @Test
   void nanPixelsShowRedAndValuesAreClipped() {
     double[] img = {Double.NaN, 2.0, -1.0, 0.5};
-    BufferedImage image = new ImageGrid(2, 2, 1).scale(1).add(img, 0).render();
-    assertEquals(1, LinePlotTest.count(image, Color.RED));
+    BufferedImage image = new ImageGrid(2, 2, 1).scale(4).add(img, 0).render();
+    assertEquals(16, LinePlotTest.count(image, Color.RED), "the NaN pixel, scaled 4x, in red");
+    // find the red block, the image's top-left pixel, and read its three neighbours
+    int x0 = -1;
+    int y0 = -1;
+    for (int y = 0; y < image.getHeight() && x0 < 0; y++) {
+      for (int x = 0; x < image.getWidth() && x0 < 0; x++) {
+        if ((image.getRGB(x, y) & 0xffffff) == 0xff0000) {
+          x0 = x;
+          y0 = y;
+        }
+      }
+    }
+    assertEquals(0xffffff, image.getRGB(x0 + 4, y0) & 0xffffff, "2.0 clipped to white");
+    assertEquals(0x000000, image.getRGB(x0, y0 + 4) & 0xffffff, "-1.0 clipped to black");
+    assertEquals(0x808080, image.getRGB(x0 + 4, y0 + 4) & 0xffffff, "0.5 as gray 128");
   }
 
   @Test

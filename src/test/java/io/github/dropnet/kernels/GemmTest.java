@@ -300,8 +300,12 @@ class GemmTest {
     Gemm.gemm(false, false, 2, 3, 0, new double[0], 0, 0, new double[0], 0, 3, c, 0, 3, false);
     assertArrayEquals(new double[6], c);
     // nothing to compute and nothing touched
-    Gemm.gemm(false, false, 0, 3, 4, new double[0], 0, 4, new double[12], 0, 3, c, 0, 3, false);
-    Gemm.gemm(false, false, 2, 0, 4, new double[8], 0, 4, new double[0], 0, 0, c, 0, 0, false);
+    double[] sentinel = {7, 7, 7, 7, 7, 7};
+    Gemm.gemm(false, false, 0, 3, 4, new double[0], 0, 4, new double[12], 0, 3, sentinel, 0, 3,
+        false);
+    Gemm.gemm(false, false, 2, 0, 4, new double[8], 0, 4, new double[0], 0, 0, sentinel, 0, 0,
+        false);
+    assertArrayEquals(new double[] {7, 7, 7, 7, 7, 7}, sentinel);
   }
 
   @Test

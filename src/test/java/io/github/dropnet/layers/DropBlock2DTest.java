@@ -120,13 +120,21 @@ class DropBlock2DTest {
   void aBlockAsLargeAsTheMapDropsWholeMapsAndAllDroppedGivesZeros() {
     Tensor x = Tensor.ones(50, 4, 4, 1);
     Tensor y = new DropBlock2D(0.5, 9).seed(4).forward(x, true);
+    int keptMaps = 0;
     for (int n = 0; n < 50; n++) {
       double first = y.get(n, 0, 0, 0);
+      keptMaps += first != 0 ? 1 : 0;
       for (int i = 0; i < 4; i++) {
         for (int j = 0; j < 4; j++) {
           assertEquals(first, y.get(n, i, j, 0), 0.0, "one block covers the whole map");
         }
       }
+    }
+    assertTrue(keptMaps > 0 && keptMaps < 50, "both kept and dropped maps: " + keptMaps);
+    double scale = 50.0 / keptMaps; // count / sum of the mask, whole maps of 16 alike
+    for (int n = 0; n < 50; n++) {
+      double v = y.get(n, 0, 0, 0);
+      assertTrue(v == 0 || Math.abs(v - scale) < 1e-12, "map " + n + ": " + v + ", not " + scale);
     }
     // with a single map, a dropped map leaves nothing: zeros, not NaN
     DropBlock2D single = new DropBlock2D(1.0, 3).seed(1);

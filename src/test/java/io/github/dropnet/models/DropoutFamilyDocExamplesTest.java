@@ -18,6 +18,7 @@ import io.github.dropnet.layers.GaussianNoise;
 import io.github.dropnet.layers.KernelInitializer;
 import io.github.dropnet.layers.RateSchedule;
 import io.github.dropnet.losses.MeanSquaredError;
+import io.github.dropnet.optimizers.Adam;
 import io.github.dropnet.optimizers.SGD;
 import org.junit.jupiter.api.Test;
 
@@ -51,6 +52,11 @@ class DropoutFamilyDocExamplesTest {
         new AlphaDropout(0.1).seed(3),
         new Dense(10).kernelInitializer(KernelInitializer.LECUN_NORMAL));
     assertArrayEquals(new int[] {5, 10}, snn.forward(Tensor.ones(5, 8), true).shape());
+    snn.compile(new Adam(1e-2), new MeanSquaredError());
+    Tensor x = TestParts.uniform(11, 32, 8);
+    Tensor y = TestParts.uniform(12, 32, 10);
+    History h = snn.fit(x, y, new FitOptions().epochs(30).batchSize(8).seed(4));
+    assertTrue(h.loss().get(29) < h.loss().get(0) / 2, "it trains: " + h.loss());
   }
 
   @Test

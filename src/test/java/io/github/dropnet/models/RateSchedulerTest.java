@@ -65,7 +65,7 @@ class RateSchedulerTest {
     model.fit(x, y(x), new FitOptions().epochs(6).batchSize(10).seed(3)
         .callbacks(scheduler, recorder));
     assertEquals(List.of(0.0, 0.125, 0.25, 0.375, 0.5, 0.5), recorder.atEpochBegin);
-    assertEquals(6, recorder.afterBatch.size() / 4, "4 batches per epoch");
+    assertEquals(24, recorder.afterBatch.size(), "6 epochs of 4 batches");
     assertEquals(24, scheduler.step());
     assertEquals(5, scheduler.epoch());
   }

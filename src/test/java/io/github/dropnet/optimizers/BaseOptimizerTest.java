@@ -2,6 +2,7 @@ package io.github.dropnet.optimizers;
 
 import static io.github.dropnet.testing.TensorAssert.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -80,15 +81,21 @@ class BaseOptimizerTest {
     for (int i = 0; i < 6; i++) {
       clippedByHand.data()[i] = Math.max(-1, Math.min(1, g.data()[i]));
     }
-    Tensor a = GradientCheck.random(6, 3, 2);
-    Tensor b = a.copy();
-    Adam clipping = new Adam(0.1).clipValue(1);
-    Adam plain = new Adam(0.1);
-    for (int step = 0; step < 3; step++) {
-      clipping.step(List.of(a), List.of(g));
-      plain.step(List.of(b), List.of(clippedByHand));
+    Optimizer[][] pairs = {
+        {new SGD(0.1, 0.9, true).clipValue(1), new SGD(0.1, 0.9, true)},
+        {new Adam(0.1).clipValue(1), new Adam(0.1)},
+        {new RMSprop(0.1, 0.9, 0.5, 1e-7).clipValue(1), new RMSprop(0.1, 0.9, 0.5, 1e-7)},
+    };
+    for (Optimizer[] pair : pairs) {
+      Tensor a = GradientCheck.random(6, 3, 2);
+      Tensor b = a.copy();
+      for (int step = 0; step < 3; step++) {
+        pair[0].step(List.of(a), List.of(g));
+        pair[1].step(List.of(b), List.of(clippedByHand));
+      }
+      assertEquals(b, a, pair[1].toString());
+      assertNotEquals(GradientCheck.random(6, 3, 2), a, "the parameters moved");
     }
-    assertEquals(b, a);
   }
 
   @Test
