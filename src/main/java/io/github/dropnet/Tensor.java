@@ -410,9 +410,10 @@ public final class Tensor {
     int n = shape[0];
     int k = shape[1];
     int m = other.shape[1];
-    double[] out = new double[Shapes.size("Tensor.matmul", new int[] {n, m})];
+    int[] outShape = {n, m};
+    double[] out = new double[Shapes.size("Tensor.matmul", outShape)];
     Gemm.nn(n, m, k, data, other.data, out);
-    return new Tensor(out, new int[] {n, m});
+    return new Tensor(out, outShape);
   }
 
   /** {@return the sum of all elements (0 for an empty tensor)} */

@@ -118,7 +118,8 @@ import io.github.dropnet.kernels.FreshArrays;
  * {@link IllegalArgumentException}, naming the layer and the value received: a rate outside
  * [0, 1] or NaN; a noise shape whose rank differs from the input's or whose entry is neither -1,
  * 1 nor the input's size, 0 and entries below -1 included (naming both shapes; at
- * {@link #build build} for the input's fixed sizes, at {@link #forward forward} for the rest); a
+ * {@link #build build} for those and against the input's fixed sizes, at {@link #forward forward}
+ * against the sizes known only then); a
  * gradient whose shape is not the last output's. {@link IllegalStateException}: a setter after
  * the layer is built; backward before any forward, or a second backward after one training
  * forward.
