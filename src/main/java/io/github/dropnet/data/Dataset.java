@@ -226,7 +226,12 @@ public final class Dataset {
    *     {@link #size()}
    */
   public Dataset reshapeX(int... shape) {
-    Tensor r = x.reshape(shape);
+    Tensor r;
+    try {
+      r = x.reshape(shape);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("Dataset.reshapeX: " + e.getMessage(), e);
+    }
     if (r.rank() == 0 || r.dim(0) != size()) {
       throw new IllegalArgumentException(
           "Dataset.reshapeX: the first dimension must stay " + size() + ", received "
@@ -310,7 +315,11 @@ public final class Dataset {
   private static Tensor gatherRows(Tensor t, int[] rows) {
     int row = rowLength(t);
     double[] src = t.data();
-    double[] d = new double[Math.multiplyExact(rows.length, row)];
+    if ((long) rows.length * row > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("Dataset.select: " + rows.length + " rows of " + row
+          + " values need more than " + Integer.MAX_VALUE + " values, the most one tensor holds");
+    }
+    double[] d = new double[rows.length * row];
     for (int i = 0; i < rows.length; i++) {
       System.arraycopy(src, rows[i] * row, d, i * row, row);
     }

@@ -84,8 +84,10 @@ public final class FashionMnist {
    *
    * @param dir the folder to look in
    * @return true if the four files are there
+   * @throws IllegalArgumentException if {@code dir} is null
    */
   public static boolean isAvailable(Path dir) {
+    notNull("FashionMnist.isAvailable", dir);
     for (String name : List.of(TRAIN_IMAGES, TRAIN_LABELS, TEST_IMAGES, TEST_LABELS)) {
       if (find(dir, name) == null) {
         return false;
@@ -112,10 +114,18 @@ public final class FashionMnist {
    *     in [0, 1], y {@code (N)} in 0..9
    * @throws IOException if a file is missing or malformed, or counts disagree (see the class
    *     documentation)
+   * @throws IllegalArgumentException if {@code dir} is null
    */
   public static TrainTest load(Path dir) throws IOException {
+    notNull("FashionMnist.load", dir);
     return new TrainTest(
         loadSplit(dir, TRAIN_IMAGES, TRAIN_LABELS), loadSplit(dir, TEST_IMAGES, TEST_LABELS));
+  }
+
+  private static void notNull(String method, Path dir) {
+    if (dir == null) {
+      throw new IllegalArgumentException(method + ": the directory must not be null");
+    }
   }
 
   private static Dataset loadSplit(Path dir, String imagesName, String labelsName)

@@ -33,6 +33,9 @@ import java.util.zip.ZipException;
  * Every problem with the content is an {@link IOException} naming the file: a wrong magic, an
  * unknown type byte, a negative dimension, more than {@link #MAX_ELEMENTS} elements, a file that
  * ends early (with the number of bytes expected and found) and bytes after the last element.
+ * After a gzip stream, bytes that do not begin another gzip member are ignored, as
+ * {@link GZIPInputStream} ignores them; a further member is trailing data. A null argument is an
+ * {@link IllegalArgumentException}.
  *
  * <h2>Bounded memory</h2>
  * A forged header cannot make the reader allocate more than the data really present. For a plain
@@ -40,7 +43,7 @@ import java.util.zip.ZipException;
  * allocated. A gzip file's decompressed length is not known in advance, so its data is read in
  * chunks of {@value #CHUNK_BYTES} bytes into an array that grows (by doubling, up to the claimed
  * size) only as data arrives; a stream that ends early fails after allocating at most about twice
- * what it held.
+ * what it held, beside the fixed read buffer.
  *
  * <h2>Thread safety</h2>
  * Stateless; every method is safe to call from any thread. Each call owns its stream and its
@@ -57,7 +60,7 @@ public final class Idx {
   static final int CHUNK_BYTES = 1 << 16;
 
   /** Elements allocated before any data of a stream of unknown length has arrived. */
-  private static final int INITIAL_CAPACITY = 1 << 16;
+  private static final int INITIAL_CAPACITY = 1 << 10;
 
   private Idx() {}
 
@@ -183,6 +186,8 @@ public final class Idx {
    *     names the file and what was expected and found
    */
   public static Tensor read(Path file, Scaling scaling) throws IOException {
+    checkFile("Idx.read", file);
+    checkScaling("Idx.read", scaling);
     try (InputStream raw = Files.newInputStream(file)) {
       BufferedInputStream in = new BufferedInputStream(raw, CHUNK_BYTES);
       if (isGzip(in)) {
@@ -204,6 +209,10 @@ public final class Idx {
    * @throws IOException as for {@link #read(Path, Scaling)}, naming the source as "stream"
    */
   public static Tensor read(InputStream in, Scaling scaling) throws IOException {
+    if (in == null) {
+      throw new IllegalArgumentException("Idx.read: the stream must not be null");
+    }
+    checkScaling("Idx.read", scaling);
     BufferedInputStream buffered = new BufferedInputStream(in, CHUNK_BYTES);
     if (isGzip(buffered)) {
       return decode(gunzip(buffered, "stream"), -1, "stream", scaling);
@@ -221,6 +230,7 @@ public final class Idx {
    * @throws IOException if the file cannot be read or its header is not well-formed
    */
   public static Header readHeader(Path file) throws IOException {
+    checkFile("Idx.readHeader", file);
     String source = file.toString();
     try (InputStream raw = Files.newInputStream(file)) {
       BufferedInputStream in = new BufferedInputStream(raw, 1024);
@@ -233,6 +243,27 @@ public final class Idx {
       checkLength(h, Files.size(file), source);
       return h;
     }
+  }
+
+  /** Requires a file, not null and not a directory (which would fail unnamed when read). */
+  private static void checkFile(String method, Path file) throws IOException {
+    if (file == null) {
+      throw new IllegalArgumentException(method + ": the file must not be null");
+    }
+    if (Files.isDirectory(file)) {
+      throw new IOException(file + ": is a directory, not an IDX file");
+    }
+  }
+
+  private static void checkScaling(String method, Scaling scaling) {
+    if (scaling == null) {
+      throw new IllegalArgumentException(method + ": scaling must not be null (use NONE)");
+    }
+  }
+
+  /** The message of a decompression failure, or its kind when it has none. */
+  private static String reason(IOException e) {
+    return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
   }
 
   // ---- decoding
@@ -249,7 +280,7 @@ public final class Idx {
     try {
       return new GZIPInputStream(in, CHUNK_BYTES);
     } catch (EOFException | ZipException e) {
-      throw new IOException(source + ": broken gzip header (" + e.getMessage() + ")", e);
+      throw new IOException(source + ": broken gzip header (" + reason(e) + ")", e);
     }
   }
 
@@ -438,7 +469,7 @@ public final class Idx {
       return in.read() < 0 ? 0 : 1;
     } catch (EOFException | ZipException e) {
       // the data is complete; a broken gzip trailer is still a broken file
-      throw new IOException(source + ": corrupt gzip trailer (" + e.getMessage() + ")", e);
+      throw new IOException(source + ": corrupt gzip trailer (" + reason(e) + ")", e);
     }
   }
 

@@ -39,7 +39,11 @@ public final class Labels {
    */
   public static Tensor oneHot(Tensor labels, int classes) {
     int[] index = indices("Labels.oneHot", labels, classes);
-    double[] out = new double[Math.multiplyExact(index.length, classes)];
+    if ((long) index.length * classes > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("Labels.oneHot: " + index.length + " labels of " + classes
+          + " classes need more than " + Integer.MAX_VALUE + " values, the most one tensor holds");
+    }
+    double[] out = new double[index.length * classes];
     for (int i = 0; i < index.length; i++) {
       out[i * classes + index[i]] = 1.0;
     }
@@ -55,8 +59,9 @@ public final class Labels {
    * @throws IllegalArgumentException as {@link #oneHot}
    */
   public static int[] counts(Tensor labels, int classes) {
-    int[] count = new int[classes < 1 ? 0 : classes];
-    for (int c : indices("Labels.counts", labels, classes)) {
+    int[] index = indices("Labels.counts", labels, classes);
+    int[] count = new int[classes];
+    for (int c : index) {
       count[c]++;
     }
     return count;

@@ -12,8 +12,8 @@ import java.util.List;
  * Each image shows one white shape on black, with a random centre (the shape stays inside the
  * frame), half-size 5 to 9 pixels, stroke width 2 to 3.5 pixels and brightness 0.6 to 1, drawn
  * with one pixel of anti-aliasing, plus zero-mean pixel noise (triangular: the sum of two
- * uniforms) of standard deviation {@value #NOISE}, and clipped to [0, 1]. The classes, by label ({@link #CLASS_NAMES}): 0 horizontal
- * bar, 1 vertical bar, 2 diagonal bar (top left to bottom right), 3 anti-diagonal bar, 4 plus,
+ * uniforms) of standard deviation {@value #NOISE}, and clipped to [0, 1]. The classes, by label
+ * ({@link #CLASS_NAMES}): 0 horizontal bar, 1 vertical bar, 2 diagonal bar (top left to bottom right), 3 anti-diagonal bar, 4 plus,
  * 5 x-cross, 6 square outline, 7 filled square, 8 ring, 9 disc. Position, size and noise keep them
  * from being trivial to tell apart pixel by pixel.
  *
@@ -82,7 +82,7 @@ public final class SyntheticImages {
    * @throws IllegalArgumentException if {@code n < 0}
    */
   public static Dataset generate(int n, long seed) {
-    return generate(n, seed, TRAIN_STREAM, "SyntheticImages.generate");
+    return generate(n, seed, TRAIN_STREAM, "SyntheticImages.generate: n");
   }
 
   /**
@@ -106,7 +106,11 @@ public final class SyntheticImages {
       throw new IllegalArgumentException(what + " must be >= 0, received " + n);
     }
     int pixels = SIDE * SIDE;
-    double[] x = new double[Math.multiplyExact(n, pixels)];
+    if ((long) n * pixels > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(what + " of " + n + " images of " + pixels
+          + " pixels needs more than " + Integer.MAX_VALUE + " values, the most one tensor holds");
+    }
+    double[] x = new double[n * pixels];
     double[] y = new double[n];
     // slot s holds class s % 10; the permutation puts slots in random rows
     int[] slotOfRow = Dataset.permutation(n, Rng.key(seed, stream));

@@ -207,7 +207,10 @@ class DatasetTest {
 
     assertContains(assertThrows(IllegalArgumentException.class, () -> d.reshapeX(10, 392)),
         "first dimension must stay 5", "(10, 392)", "(5, 28, 28)");
-    assertThrows(IllegalArgumentException.class, () -> d.reshapeX(5, 100));
+    assertContains(assertThrows(IllegalArgumentException.class, () -> d.reshapeX(5, 100)),
+        "Dataset.reshapeX: Tensor.reshape: cannot reshape (5, 28, 28)");
+    assertContains(assertThrows(IllegalArgumentException.class, () -> d.reshapeX((int[]) null)),
+        "Dataset.reshapeX: ");
   }
 
   @Test

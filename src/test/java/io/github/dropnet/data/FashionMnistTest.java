@@ -98,6 +98,10 @@ class FashionMnistTest {
 
     Files.createDirectory(dir.resolve("t10k-labels-idx1-ubyte"));
     assertFalse(FashionMnist.isAvailable(dir), "a directory is not a file");
+    assertContains(assertThrows(IllegalArgumentException.class,
+        () -> FashionMnist.isAvailable(null)), "FashionMnist.isAvailable: the directory");
+    assertContains(assertThrows(IllegalArgumentException.class,
+        () -> FashionMnist.load(null)), "FashionMnist.load: the directory must not be null");
   }
 
   @Test

@@ -279,6 +279,38 @@ class IdxTest {
     assertTrue(bytes < (16 << 20), "allocated " + bytes + " bytes");
   }
 
+  @Test
+  void aForgedGzipHeaderWithNoDataAllocatesLittle() throws IOException {
+    // claims 2^31 - 9 bytes behind gzip, and holds 16: only a small first array before data
+    Path f = write(dir, "forged-short.gz", gzip(concat(header(0x08, 46339, 46341), new byte[16])));
+    long bytes = allocatedBytes(() -> assertThrows(IOException.class, () -> Idx.read(f)));
+    assertTrue(bytes < (400 << 10), "allocated " + bytes + " bytes");
+  }
+
+  @Test
+  void badArgumentsAreRefusedByName() throws IOException {
+    assertContains(assertThrows(IllegalArgumentException.class, () -> Idx.read((Path) null)),
+        "Idx.read: the file must not be null");
+    assertContains(assertThrows(IllegalArgumentException.class, () -> Idx.readHeader(null)),
+        "Idx.readHeader: the file must not be null");
+    Path f = write(dir, "ok", file(Idx.Type.UNSIGNED_BYTE, new double[] {1, 2}, 2));
+    assertContains(assertThrows(IllegalArgumentException.class, () -> Idx.read(f, null)),
+        "Idx.read: scaling must not be null");
+    assertContains(assertThrows(IllegalArgumentException.class,
+        () -> Idx.read((java.io.InputStream) null, Idx.Scaling.NONE)),
+        "Idx.read: the stream must not be null");
+    // a directory is named, not left to the file system's bare "Is a directory"
+    assertContains(assertThrows(IOException.class, () -> Idx.read(dir)),
+        dir.toString(), "is a directory");
+    assertContains(assertThrows(IOException.class, () -> Idx.readHeader(dir)),
+        dir.toString(), "is a directory");
+    // a gzip header cut after its magic has no message of its own: its kind is named
+    Path cut = write(dir, "cut.gz", new byte[] {0x1f, (byte) 0x8b});
+    IOException e = assertThrows(IOException.class, () -> Idx.read(cut));
+    assertContains(e, cut.toString(), "broken gzip header");
+    assertTrue(!e.getMessage().contains("(null)"), e.getMessage());
+  }
+
   // ---- helpers
 
   static void assertContains(Throwable e, String... parts) {

@@ -47,6 +47,12 @@ class LabelsTest {
         () -> Labels.oneHot(null, 3)), "Labels.oneHot: labels must not be null");
     assertContains(assertThrows(IllegalArgumentException.class,
         () -> Labels.argmax(null)), "Labels.argmax: scores must not be null");
+    // checked before anything is allocated for the classes
+    assertContains(assertThrows(IllegalArgumentException.class,
+        () -> Labels.counts(null, 1_500_000_000)), "Labels.counts: labels must not be null");
+    assertContains(assertThrows(IllegalArgumentException.class,
+        () -> Labels.oneHot(Tensor.zeros(3), 1_000_000_000)),
+        "Labels.oneHot: 3 labels of 1000000000 classes need more than 2147483647 values");
   }
 
   @Test
