@@ -16,7 +16,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
@@ -149,14 +151,17 @@ import java.util.zip.CRC32C;
  * is refused rather than ignored, since ignoring it could silently change what the model computes.
  *
  * <h2>Errors</h2>
- * Every {@link IOException} from {@link #read} starts with the file name, then one of: "not a
- * dropnet model file", "truncated: expected N more bytes at offset X", "corrupted: checksum
- * mismatch", "written by a newer dropnet (format N), this reads up to M", "malformed at offset X:
- * ..." (a file whose checksum holds but whose structure does not, as from a buggy writer or a
- * forger), or "layer i (Tag): ..." for a configuration or weights the layer refuses (the layer's
- * own exception is the cause). {@link #write} throws {@link IllegalArgumentException} for a layer
- * class it cannot save (naming the class) or weights that do not fit the input shape, and
- * {@link IOException} when the file system fails.
+ * Every {@link IOException} from {@link #read} starts with the file name, then one of: "is a
+ * directory", "not a dropnet model file", "truncated: expected N more bytes at offset X",
+ * "corrupted: ..." (a checksum mismatch, an impossible body length, or bytes after the model),
+ * "written by a newer dropnet (format N), this reads up to M", "malformed at offset X: ..." (a
+ * file whose checksum holds but whose structure does not, as from a buggy writer or a forger),
+ * "layer i at offset X: unknown layer type '...'", or "layer i (Tag): ..." for a configuration or
+ * weights the layer refuses (the layer's own exception is the cause). {@link #write} throws
+ * {@link IllegalArgumentException} for a layer class it cannot save (naming the class), a layer
+ * instance that appears twice in the model (a shared layer: the file stores layers by value, so
+ * the copies would load untied), more than {@value #MAX_LAYERS} layers in all, or weights that
+ * do not fit the input shape, and {@link IOException} when the file system fails.
  *
  * <h2>Thread safety</h2>
  * Stateless: any number of threads may save and load at once, as long as no other thread trains
@@ -179,7 +184,8 @@ public final class ModelFile {
   static final int MAX_RANK = 32;
   static final int MAX_FIELDS = 1024;
   static final int MAX_WEIGHTS = 1024;
-  static final int MAX_LAYERS = 1 << 20;
+  /** Layer records in a whole file, nested ones included. */
+  static final int MAX_LAYERS = 1 << 16;
   static final int MAX_SECTIONS = 1024;
   static final int MAX_DEPTH = 32;
 
@@ -333,23 +339,27 @@ public final class ModelFile {
     }
   }
 
-  /** Checks the list, and that every layer (nested ones included) has a codec, before any I/O. */
+  /**
+   * Checks the list, and that every layer (nested ones included) has a codec, appears once and
+   * that there are at most {@link #MAX_LAYERS} in all, before any I/O.
+   */
   private static List<Layer> checkLayers(List<? extends Layer> layers) {
-    return checkLayers(layers, new ArrayList<>());
+    return checkLayers(layers, new ArrayList<>(),
+        Collections.newSetFromMap(new IdentityHashMap<>()));
   }
 
-  /** {@code outer} holds the containers around {@code layers}, to refuse a model in itself. */
-  private static List<Layer> checkLayers(List<? extends Layer> layers, List<Layer> outer) {
+  /**
+   * {@code outer} holds the containers around {@code layers}, to refuse a model in itself;
+   * {@code seen} every layer met so far, to refuse one that appears twice.
+   */
+  private static List<Layer> checkLayers(
+      List<? extends Layer> layers, List<Layer> outer, Set<Layer> seen) {
     if (layers == null) {
       throw new IllegalArgumentException("ModelFile: layers must not be null");
     }
     if (outer.size() > MAX_DEPTH) {
       throw new IllegalArgumentException(
           "ModelFile: models nested more than " + MAX_DEPTH + " deep cannot be saved");
-    }
-    if (layers.size() > MAX_LAYERS) {
-      throw new IllegalArgumentException(
-          "ModelFile: at most " + MAX_LAYERS + " layers, received " + layers.size());
     }
     List<Layer> list = new ArrayList<>(layers.size());
     for (Layer layer : layers) {
@@ -365,8 +375,19 @@ public final class ModelFile {
                 "ModelFile: a " + codec.tag() + " contains itself and cannot be saved");
           }
         }
+      }
+      if (!seen.add(layer)) {
+        // the file stores each layer by value: a shared instance would load as two, untied
+        throw new IllegalArgumentException("ModelFile: the same " + codec.tag() + " instance"
+            + " appears twice in the model (a shared layer), which cannot be saved");
+      }
+      if (seen.size() > MAX_LAYERS) {
+        throw new IllegalArgumentException(
+            "ModelFile: at most " + MAX_LAYERS + " layers in all can be saved");
+      }
+      if (codec.container()) {
         outer.add(layer);
-        checkLayers(codec.childrenOf(layer), outer);
+        checkLayers(codec.childrenOf(layer), outer, seen);
         outer.remove(outer.size() - 1);
       }
       list.add(layer);
@@ -675,6 +696,8 @@ public final class ModelFile {
   /** Reads the body of format 1 into records, checking every bound as it goes. */
   private static final class Parser {
     private final FormatSource in;
+    /** Layer records parsed so far, nested ones included: at most {@link #MAX_LAYERS}. */
+    private int records;
 
     Parser(FormatSource in) {
       this.in = in;
@@ -732,7 +755,15 @@ public final class ModelFile {
 
     private LayerRecord layer(int depth, String where) throws IOException {
       long start = in.offset();
+      if (++records > MAX_LAYERS) {
+        throw in.malformedAt(start, "more than " + MAX_LAYERS + " layer records");
+      }
       String tag = in.string("layer tag");
+      if (LayerCodecs.forTag(tag) == null) {
+        // refused before its fields are read into memory, as a forged file may hold many
+        throw new IOException(in.name() + ": " + where + " at offset " + start
+            + ": unknown layer type '" + tag + "'; this dropnet reads " + LayerCodecs.tags());
+      }
       long at = in.offset();
       int fields = in.count(in.u2(), MAX_FIELDS, MIN_FIELD_BYTES, at, "field count");
       LayerConfig config = new LayerConfig(in.name() + ": " + label(where, tag));

@@ -937,6 +937,52 @@ class ModelFileTest {
   }
 
   @Test
+  void manyTinyForgedRecordsFailAtTheFirstUnknownTag() {
+    // sixty thousand six-byte records of an empty tag: each would cost hundreds of bytes of heap
+    Raw raw = new Raw().u1(0).i32(60_000);
+    byte[] empty = new Raw().string("").u2(0).u2(0).bytes();
+    for (int i = 0; i < 60_000; i++) {
+      raw.raw(empty);
+    }
+    IOException e = refused(ModelBytes.frame(1, raw.i32(0).bytes()));
+    assertMessage(e, "layer 0 at offset", "unknown layer type ''");
+  }
+
+  @Test
+  void moreLayerRecordsThanTheLimitAreRefused() {
+    int n = ModelFile.MAX_LAYERS + 1;
+    byte[] flatten = new Raw().string("Flatten").u2(0).u2(0).bytes();
+    Raw one = new Raw().u1(0).i32(n);
+    for (int i = 0; i < n; i++) {
+      one.raw(flatten);
+    }
+    assertMessage(refused(ModelBytes.frame(1, one.i32(0).bytes())),
+        "layer count " + n + " is outside [0, " + ModelFile.MAX_LAYERS + "]");
+    // the limit holds for the whole file: two nested models of 40,000 layers each
+    Raw nested = new Raw().u1(0).i32(2);
+    for (int m = 0; m < 2; m++) {
+      nested.string("Sequential").u2(1).field("layers", 'L').i32(40_000);
+      for (int i = 0; i < 40_000; i++) {
+        nested.raw(flatten);
+      }
+      nested.u2(0);
+    }
+    assertMessage(refused(ModelBytes.frame(1, nested.i32(0).bytes())),
+        "malformed at offset", "more than " + ModelFile.MAX_LAYERS + " layer records");
+  }
+
+  @Test
+  void aSharedLayerInstanceIsRefusedRatherThanSavedUntied() {
+    Dense shared = new Dense(5).seed(3);
+    Sequential model = new Sequential(shared, new Dropout(0.5), shared);
+    model.build(-1, 5);
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> model.save(dir.resolve("shared.dnm")));
+    assertMessage(e, "the same Dense instance appears twice");
+    assertFalse(Files.exists(dir.resolve("shared.dnm")));
+  }
+
+  @Test
   void unknownLayerTypeIsNamed() {
     IOException e = refused(denseFile("Dunce", denseFields(2), 3, 0, new byte[0]));
     assertMessage(e, "layer 0 at offset", "unknown layer type 'Dunce'", "Dense");
