@@ -103,8 +103,9 @@ public final class Sequential implements Layer, Stochastic {
    *
    * @param layer the layer applied after the current last one
    * @return this model
-   * @throws IllegalArgumentException if {@code layer} is null or this model itself, or does not
-   *     suit the current output shape
+   * @throws IllegalArgumentException if {@code layer} is null, this model itself or already in
+   *     it (a layer keeps what its backward needs from its own last forward, so each place in a
+   *     model needs an instance of its own), or does not suit the current output shape
    */
   public Sequential add(Layer layer) {
     if (layer == null) {
@@ -112,6 +113,14 @@ public final class Sequential implements Layer, Stochastic {
     }
     if (layer == this) {
       throw new IllegalArgumentException("Sequential.add: a model cannot contain itself");
+    }
+    for (int i = 0; i < layers.size(); i++) {
+      if (layers.get(i) == layer) {
+        throw new IllegalArgumentException("Sequential.add: this "
+            + layer.getClass().getSimpleName() + " is already layer " + i
+            + "; a layer keeps the state of one place in a model (its last input, its"
+            + " gradients), so each place needs an instance of its own");
+      }
     }
     if (inputShape != null) {
       int[] shape = outputShape(inputShape);

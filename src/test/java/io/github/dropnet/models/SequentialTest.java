@@ -371,4 +371,15 @@ class SequentialTest {
     assertNull(mlp().inputShape());
     assertSame(model, model.add(new Tanh()));
   }
+
+  @Test
+  void aLayerInstanceCannotTakeTwoPlacesInOneModel() {
+    Linear dense = new Linear(3, 1);
+    Sequential model = new Sequential(dense, new Tanh());
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> model.add(dense));
+    assertTrue(e.getMessage().startsWith("Sequential.add: this Linear is already layer 0"),
+        e.getMessage());
+    assertEquals(2, model.layers().size());
+  }
 }
