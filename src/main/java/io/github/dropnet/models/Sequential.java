@@ -11,10 +11,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -169,6 +171,7 @@ public final class Sequential implements Layer, Stochastic {
       }
       return;
     }
+    distinctLayers(this, Collections.newSetFromMap(new IdentityHashMap<>()));
     int[] shape = inputShape.clone();
     for (int i = 0; i < layers.size(); i++) {
       Layer layer = layers.get(i);
@@ -180,6 +183,23 @@ public final class Sequential implements Layer, Stochastic {
       }
     }
     this.inputShape = inputShape.clone();
+  }
+
+  /**
+   * Requires every layer of {@code model}, nested models' included, to appear once: a layer
+   * keeps what its backward needs from its own last forward, so a second place would overwrite it.
+   */
+  private static void distinctLayers(Sequential model, Set<Layer> seen) {
+    for (Layer layer : model.layers) {
+      if (!seen.add(layer)) {
+        throw new IllegalArgumentException("Sequential: the same "
+            + layer.getClass().getSimpleName() + " instance appears twice in the model (nested"
+            + " models included); each place in a model needs an instance of its own");
+      }
+      if (layer instanceof Sequential) {
+        distinctLayers((Sequential) layer, seen);
+      }
+    }
   }
 
   private static boolean compatible(int[] a, int[] b) {

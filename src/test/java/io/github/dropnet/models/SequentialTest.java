@@ -381,5 +381,12 @@ class SequentialTest {
     assertTrue(e.getMessage().startsWith("Sequential.add: this Linear is already layer 0"),
         e.getMessage());
     assertEquals(2, model.layers().size());
+    // one place in a nested model and one outside it: refused when the model is built
+    Sequential outer = new Sequential(dense, new Sequential(new Tanh(), dense));
+    IllegalArgumentException nested =
+        assertThrows(IllegalArgumentException.class, () -> outer.build(-1, 2));
+    assertTrue(nested.getMessage().startsWith(
+        "Sequential: the same Linear instance appears twice in the model (nested models"),
+        nested.getMessage());
   }
 }
