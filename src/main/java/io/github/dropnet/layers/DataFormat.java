@@ -9,6 +9,8 @@ package io.github.dropnet.layers;
  *   <li>{@link #CHANNELS_FIRST}: {@code (N, C, H, W)}, likewise {@code (N, C, steps)} and
  *       {@code (N, C, D, H, W)}.
  * </ul>
+ *
+ * <p>Thread safety: immutable constants, shared freely.
  */
 public enum DataFormat {
   /** Channels on the last axis, {@code (N, H, W, C)}: the default, as in Keras. */

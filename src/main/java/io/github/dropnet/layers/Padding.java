@@ -10,6 +10,8 @@ package io.github.dropnet.layers;
  *       max((out - 1) * stride + ek - in, 0)}, {@code pad_before = pad_total / 2} (floor) at the
  *       top/left and the rest at the bottom/right.
  * </ul>
+ *
+ * <p>Thread safety: immutable constants, shared freely.
  */
 public enum Padding {
   /** No padding: windows lie wholly inside the input. */
