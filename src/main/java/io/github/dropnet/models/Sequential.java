@@ -105,9 +105,8 @@ public final class Sequential implements Layer, Stochastic {
    *
    * @param layer the layer applied after the current last one
    * @return this model
-   * @throws IllegalArgumentException if {@code layer} is null, this model itself or already in
-   *     it (a layer keeps what its backward needs from its own last forward, so each place in a
-   *     model needs an instance of its own), or does not suit the current output shape
+   * @throws IllegalArgumentException if {@code layer} is null or this model itself, or does not
+   *     suit the current output shape
    */
   public Sequential add(Layer layer) {
     if (layer == null) {
@@ -115,14 +114,6 @@ public final class Sequential implements Layer, Stochastic {
     }
     if (layer == this) {
       throw new IllegalArgumentException("Sequential.add: a model cannot contain itself");
-    }
-    for (int i = 0; i < layers.size(); i++) {
-      if (layers.get(i) == layer) {
-        throw new IllegalArgumentException("Sequential.add: this "
-            + layer.getClass().getSimpleName() + " is already layer " + i
-            + "; a layer keeps the state of one place in a model (its last input, its"
-            + " gradients), so each place needs an instance of its own");
-      }
     }
     if (inputShape != null) {
       int[] shape = outputShape(inputShape);
@@ -171,7 +162,6 @@ public final class Sequential implements Layer, Stochastic {
       }
       return;
     }
-    distinctLayers(this, Collections.newSetFromMap(new IdentityHashMap<>()));
     int[] shape = inputShape.clone();
     for (int i = 0; i < layers.size(); i++) {
       Layer layer = layers.get(i);
@@ -186,15 +176,22 @@ public final class Sequential implements Layer, Stochastic {
   }
 
   /**
-   * Requires every layer of {@code model}, nested models' included, to appear once: a layer
-   * keeps what its backward needs from its own last forward, so a second place would overwrite it.
+   * Before a backward: requires every layer, nested models' included, to take one place in the
+   * model. A layer keeps what its backward needs from its own last forward, so a layer in two
+   * places (which predicts correctly, its weights shared) would be trained on the state of its
+   * second place only.
    */
+  private void checkTrainable() {
+    distinctLayers(this, Collections.newSetFromMap(new IdentityHashMap<>()));
+  }
+
   private static void distinctLayers(Sequential model, Set<Layer> seen) {
     for (Layer layer : model.layers) {
       if (!seen.add(layer)) {
-        throw new IllegalArgumentException("Sequential: the same "
-            + layer.getClass().getSimpleName() + " instance appears twice in the model (nested"
-            + " models included); each place in a model needs an instance of its own");
+        throw new IllegalStateException("Sequential: the same " + layer.getClass().getSimpleName()
+            + " instance takes two places in the model (nested models included): it predicts, but"
+            + " cannot be trained, as its backward needs the forward of one place; give each place"
+            + " an instance of its own");
       }
       if (layer instanceof Sequential) {
         distinctLayers((Sequential) layer, seen);
@@ -265,9 +262,16 @@ public final class Sequential implements Layer, Stochastic {
     return h;
   }
 
-  /** Runs the layers' backward in reverse order; each also computes its weight gradients. */
+  /**
+   * Runs the layers' backward in reverse order; each also computes its weight gradients.
+   *
+   * @throws IllegalStateException if there was no forward yet, or a layer instance takes two
+   *     places in the model (see {@link #backwardWeightsOnly})
+   * @throws IllegalArgumentException if {@code gradOutput} does not have the last output's shape
+   */
   @Override
   public Tensor backward(Tensor gradOutput) {
+    checkTrainable();
     Tensor g = gradOutput;
     for (int i = layers.size() - 1; i >= 0; i--) {
       try {
@@ -286,11 +290,17 @@ public final class Sequential implements Layer, Stochastic {
    * as nothing reads their gradients. {@link #fit} runs this; the weight gradients are those of
    * {@link #backward}.
    *
-   * @throws IllegalStateException if there was no forward yet
+   * <p>A layer instance may take two places in a model (nested models included) for prediction,
+   * its weights then shared; such a model cannot be trained, as a layer's backward needs the
+   * forward of one place, and its backward throws rather than train on the wrong state.
+   *
+   * @throws IllegalStateException if there was no forward yet, or a layer instance takes two
+   *     places in the model
    * @throws IllegalArgumentException if {@code gradOutput} does not have the last output's shape
    */
   @Override
   public void backwardWeightsOnly(Tensor gradOutput) {
+    checkTrainable();
     int first = 0;
     while (first < layers.size() && layers.get(first).parameters().isEmpty()) {
       first++;

@@ -973,7 +973,7 @@ class ModelFileTest {
 
   @Test
   void aSharedLayerInstanceIsRefusedRatherThanSavedUntied() {
-    // Sequential refuses to build such a model; the file refuses to store one given directly
+    // such a model predicts (weights shared) but cannot train; a file would load it untied
     Dense shared = new Dense(5).seed(3);
     List<Layer> layers = List.of(shared, new Dropout(0.5), new Sequential(shared));
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

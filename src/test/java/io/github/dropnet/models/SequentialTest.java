@@ -373,20 +373,22 @@ class SequentialTest {
   }
 
   @Test
-  void aLayerInstanceCannotTakeTwoPlacesInOneModel() {
-    Linear dense = new Linear(3, 1);
-    Sequential model = new Sequential(dense, new Tanh());
-    IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> model.add(dense));
-    assertTrue(e.getMessage().startsWith("Sequential.add: this Linear is already layer 0"),
+  void aLayerInTwoPlacesPredictsButRefusesToTrain() {
+    Linear shared = new Linear(2, 1);
+    Sequential twice = new Sequential(shared, new Tanh(), shared);
+    Tensor x = TestParts.uniform(3, 4, 2);
+    // prediction applies the one layer twice, its weights shared
+    Tensor h = shared.forward(new Tanh().forward(shared.forward(x, false), false), false);
+    assertEquals(h, twice.predict(x));
+    twice.compile(new SGD(0.1), new MeanSquaredError());
+    IllegalStateException e = assertThrows(IllegalStateException.class,
+        () -> twice.fit(x, Tensor.zeros(4, 2), 1, 4));
+    assertTrue(e.getMessage().contains("the same Linear instance takes two places in the model"),
         e.getMessage());
-    assertEquals(2, model.layers().size());
-    // one place in a nested model and one outside it: refused when the model is built
-    Sequential outer = new Sequential(dense, new Sequential(new Tanh(), dense));
-    IllegalArgumentException nested =
-        assertThrows(IllegalArgumentException.class, () -> outer.build(-1, 2));
-    assertTrue(nested.getMessage().startsWith(
-        "Sequential: the same Linear instance appears twice in the model (nested models"),
-        nested.getMessage());
+    // one place in a nested model and one outside it: the same
+    Sequential nested =
+        new Sequential(new Linear(2, 2), new Sequential(new Tanh(), shared), shared);
+    nested.forward(x, true);
+    assertThrows(IllegalStateException.class, () -> nested.backward(Tensor.ones(4, 2)));
   }
 }
