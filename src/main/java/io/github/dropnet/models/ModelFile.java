@@ -910,12 +910,7 @@ public final class ModelFile {
     }
 
     private Node node(LayerRecord record, String where) throws IOException {
-      LayerCodec<?> codec = LayerCodecs.forTag(record.tag());
-      if (codec == null) {
-        throw new IOException(
-            name + ": " + where + " at offset " + record.offset() + ": unknown layer type '"
-                + record.tag() + "'; this dropnet reads " + LayerCodecs.tags());
-      }
+      LayerCodec<?> codec = LayerCodecs.forTag(record.tag()); // the parser refused unknown tags
       Node node = new Node(label(where, record.tag()), record, codec);
       LayerConfig config = record.config();
       try {
