@@ -26,10 +26,17 @@ public final class Shapes {
   }
 
   /**
-   * {@link #size(int...)}, its messages starting with {@code caller} (a class and method, such
-   * as {@code "Tensor.zeros"}).
+   * {@link #size(int...)}, its messages starting with {@code caller}: for a method that is about
+   * to allocate a tensor of {@code shape}, so that a request too large for one array is refused
+   * in its own name.
+   *
+   * @param caller the class and method, such as {@code "Tensor.zeros"}, first in every message
+   * @param shape the shape, every entry {@code >= 0}
+   * @return the number of elements
+   * @throws IllegalArgumentException if the shape is null, an entry is negative or the product
+   *     overflows an int
    */
-  static int size(String caller, int[] shape) {
+  public static int size(String caller, int... shape) {
     if (shape == null) {
       throw new IllegalArgumentException(caller + ": shape must not be null");
     }

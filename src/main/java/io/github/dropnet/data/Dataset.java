@@ -315,11 +315,7 @@ public final class Dataset {
   private static Tensor gatherRows(Tensor t, int[] rows) {
     int row = rowLength(t);
     double[] src = t.data();
-    if ((long) rows.length * row > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("Dataset.select: " + rows.length + " rows of " + row
-          + " values need more than " + Integer.MAX_VALUE + " values, the most one tensor holds");
-    }
-    double[] d = new double[rows.length * row];
+    double[] d = new double[Shapes.size("Dataset.select", withRows(t, rows.length))];
     for (int i = 0; i < rows.length; i++) {
       System.arraycopy(src, rows[i] * row, d, i * row, row);
     }

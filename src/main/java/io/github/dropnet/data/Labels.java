@@ -39,11 +39,7 @@ public final class Labels {
    */
   public static Tensor oneHot(Tensor labels, int classes) {
     int[] index = indices("Labels.oneHot", labels, classes);
-    if ((long) index.length * classes > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException("Labels.oneHot: " + index.length + " labels of " + classes
-          + " classes need more than " + Integer.MAX_VALUE + " values, the most one tensor holds");
-    }
-    double[] out = new double[index.length * classes];
+    double[] out = new double[Shapes.size("Labels.oneHot", index.length, classes)];
     for (int i = 0; i < index.length; i++) {
       out[i * classes + index[i]] = 1.0;
     }

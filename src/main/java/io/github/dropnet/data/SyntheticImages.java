@@ -1,5 +1,6 @@
 package io.github.dropnet.data;
 
+import io.github.dropnet.Shapes;
 import io.github.dropnet.Tensor;
 import io.github.dropnet.kernels.Rng;
 import java.util.List;
@@ -106,11 +107,7 @@ public final class SyntheticImages {
       throw new IllegalArgumentException(what + " must be >= 0, received " + n);
     }
     int pixels = SIDE * SIDE;
-    if ((long) n * pixels > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(what + " of " + n + " images of " + pixels
-          + " pixels needs more than " + Integer.MAX_VALUE + " values, the most one tensor holds");
-    }
-    double[] x = new double[n * pixels];
+    double[] x = new double[Shapes.size(what, n, SIDE, SIDE)];
     double[] y = new double[n];
     // slot s holds class s % 10; the permutation puts slots in random rows
     int[] slotOfRow = Dataset.permutation(n, Rng.key(seed, stream));

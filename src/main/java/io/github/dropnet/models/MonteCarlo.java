@@ -47,23 +47,18 @@ public final class MonteCarlo {
     }
     model.reseed(seed);
     double[] all = null;
-    int[] shape = null;
+    int[] stacked = null;
     for (int s = 0; s < samples; s++) {
       Tensor y = model.predict(x, true);
       if (all == null) {
-        shape = y.shape();
-        if ((long) samples * y.size() > Integer.MAX_VALUE) {
-          throw new IllegalArgumentException("MonteCarlo.predict: " + samples + " samples of "
-              + "outputs of shape " + Shapes.format(shape) + " need more than "
-              + Integer.MAX_VALUE + " values, the most one tensor holds");
-        }
-        all = new double[samples * y.size()];
+        int[] shape = y.shape();
+        stacked = new int[shape.length + 1];
+        stacked[0] = samples;
+        System.arraycopy(shape, 0, stacked, 1, shape.length);
+        all = new double[Shapes.size("MonteCarlo.predict", stacked)];
       }
       System.arraycopy(y.data(), 0, all, s * y.size(), y.size());
     }
-    int[] stacked = new int[shape.length + 1];
-    stacked[0] = samples;
-    System.arraycopy(shape, 0, stacked, 1, shape.length);
     return new Result(Tensor.wrap(all, stacked));
   }
 

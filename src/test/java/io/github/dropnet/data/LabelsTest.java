@@ -52,7 +52,7 @@ class LabelsTest {
         () -> Labels.counts(null, 1_500_000_000)), "Labels.counts: labels must not be null");
     assertContains(assertThrows(IllegalArgumentException.class,
         () -> Labels.oneHot(Tensor.zeros(3), 1_000_000_000)),
-        "Labels.oneHot: 3 labels of 1000000000 classes need more than 2147483647 values");
+        "Labels.oneHot: shape (3, 1000000000) has more than 2147483647 elements");
   }
 
   @Test

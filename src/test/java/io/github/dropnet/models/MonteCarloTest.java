@@ -103,8 +103,7 @@ class MonteCarloTest {
             .getMessage());
     assertThrows(IllegalArgumentException.class, () -> MonteCarlo.predict(null, x, 1, 1));
     // 2^30 samples of 4 outputs: more values than one array holds (the product wrapped before)
-    assertEquals("MonteCarlo.predict: 1073741824 samples of outputs of shape (2, 2) need more than"
-        + " 2147483647 values, the most one tensor holds",
+    assertEquals("MonteCarlo.predict: shape (1073741824, 2, 2) has more than 2147483647 elements",
         assertThrows(IllegalArgumentException.class,
             () -> MonteCarlo.predict(model, x, 1 << 30, 1)).getMessage());
     MonteCarlo.Result logits = MonteCarlo.predict(model, Tensor.of(new double[] {2, -1}, 1, 2), 1, 0);
