@@ -3,6 +3,7 @@ package io.github.dropnet.models;
 import io.github.dropnet.Shapes;
 import io.github.dropnet.Tensor;
 import io.github.dropnet.kernels.Rng;
+import io.github.dropnet.layers.DropConnect;
 import io.github.dropnet.layers.Layer;
 import io.github.dropnet.layers.Stochastic;
 import io.github.dropnet.losses.Loss;
@@ -176,25 +177,27 @@ public final class Sequential implements Layer, Stochastic {
   }
 
   /**
-   * Before a backward: requires every layer, nested models' included, to take one place in the
-   * model. A layer keeps what its backward needs from its own last forward, so a layer in two
-   * places (which predicts correctly, its weights shared) would be trained on the state of its
-   * second place only.
+   * Before a backward: requires every layer, those of nested models and the layers that
+   * {@link DropConnect} wraps included, to take one place in the model. A layer keeps what its
+   * backward needs from its own last forward, so a layer in two places (which predicts correctly,
+   * its weights shared) would be trained on the state of its second place only.
    */
   private void checkTrainable() {
-    distinctLayers(this, Collections.newSetFromMap(new IdentityHashMap<>()));
+    distinctLayers(layers, Collections.newSetFromMap(new IdentityHashMap<>()));
   }
 
-  private static void distinctLayers(Sequential model, Set<Layer> seen) {
-    for (Layer layer : model.layers) {
+  private static void distinctLayers(List<Layer> layers, Set<Layer> seen) {
+    for (Layer layer : layers) {
       if (!seen.add(layer)) {
         throw new IllegalStateException("Sequential: the same " + layer.getClass().getSimpleName()
-            + " instance takes two places in the model (nested models included): it predicts, but"
-            + " cannot be trained, as its backward needs the forward of one place; give each place"
-            + " an instance of its own");
+            + " instance takes two places in the model (nested and wrapped layers included): it"
+            + " predicts, but cannot be trained, as its backward needs the forward of one place;"
+            + " give each place an instance of its own");
       }
       if (layer instanceof Sequential) {
-        distinctLayers((Sequential) layer, seen);
+        distinctLayers(((Sequential) layer).layers, seen);
+      } else if (layer instanceof DropConnect) {
+        distinctLayers(List.of(((DropConnect) layer).inner()), seen);
       }
     }
   }
@@ -290,9 +293,10 @@ public final class Sequential implements Layer, Stochastic {
    * as nothing reads their gradients. {@link #fit} runs this; the weight gradients are those of
    * {@link #backward}.
    *
-   * <p>A layer instance may take two places in a model (nested models included) for prediction,
-   * its weights then shared; such a model cannot be trained, as a layer's backward needs the
-   * forward of one place, and its backward throws rather than train on the wrong state.
+   * <p>A layer instance may take two places in a model (places in nested models and inside a
+   * {@link DropConnect} included) for prediction, its weights then shared; such a model cannot be
+   * trained, as a layer's backward needs the forward of one place, and its backward throws rather
+   * than train on the wrong state.
    *
    * @throws IllegalStateException if there was no forward yet, or a layer instance takes two
    *     places in the model

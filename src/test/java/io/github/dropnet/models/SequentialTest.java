@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.dropnet.Tensor;
+import io.github.dropnet.layers.Dense;
+import io.github.dropnet.layers.DropConnect;
 import io.github.dropnet.layers.Layer;
 import io.github.dropnet.losses.MeanSquaredError;
 import io.github.dropnet.models.TestParts.Counter;
@@ -390,5 +392,13 @@ class SequentialTest {
         new Sequential(new Linear(2, 2), new Sequential(new Tanh(), shared), shared);
     nested.forward(x, true);
     assertThrows(IllegalStateException.class, () -> nested.backward(Tensor.ones(4, 2)));
+    // one place bare and one inside a DropConnect: the same
+    Dense dense = new Dense(2).seed(1);
+    Sequential wrapped = new Sequential(dense, new DropConnect(dense, 0.5).seed(2));
+    wrapped.forward(x, true);
+    IllegalStateException inner =
+        assertThrows(IllegalStateException.class, () -> wrapped.backward(Tensor.ones(3, 4, 2)));
+    assertTrue(inner.getMessage().contains("the same Dense instance takes two places"),
+        inner.getMessage());
   }
 }
