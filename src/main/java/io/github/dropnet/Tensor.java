@@ -370,7 +370,7 @@ public final class Tensor {
     }
     int[] sa = Shapes.broadcastStrides(shape, outShape);
     int[] sb = Shapes.broadcastStrides(other.shape, outShape);
-    double[] out = new double[Shapes.size(outShape)];
+    double[] out = new double[Shapes.size("Tensor." + name, outShape)];
     int rank = outShape.length;
     int[] idx = new int[rank];
     int ia = 0;

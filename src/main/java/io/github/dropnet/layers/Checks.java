@@ -17,6 +17,25 @@ final class Checks {
     return value;
   }
 
+  /**
+   * The number of elements of an array of {@code shape} that an input of {@code inputShape}
+   * needs ({@code what}: "an output", "gate pre-activations"), refused when it is too many for
+   * one Java array, rather than letting the product wrap around.
+   */
+  static int arraySize(String layer, int[] inputShape, String what, int... shape) {
+    long n = 1;
+    for (int d : shape) {
+      // saturate above the int range: nothing wraps, and a later 0 still gives 0
+      n = Math.min(n * d, Integer.MAX_VALUE + 1L);
+    }
+    if (n > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(layer + ": an input of shape "
+          + Shapes.format(inputShape) + " needs " + what + " of shape " + Shapes.format(shape)
+          + ", more than " + Integer.MAX_VALUE + " elements, too many for one array");
+    }
+    return (int) n;
+  }
+
   /** Requires a rate in [0, 1] (NaN rejected). */
   static double rate(String layer, String name, double value) {
     if (!(value >= 0 && value <= 1)) {

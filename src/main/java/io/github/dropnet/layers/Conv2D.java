@@ -66,8 +66,9 @@ import java.util.random.RandomGenerator;
  * <h2>Errors</h2>
  * {@link IllegalArgumentException} for a non-positive size, a null enum, a stride above 1 with a
  * dilation above 1, an input that is not of rank 4, a channel count other than the built one
- * (the message shows both shapes), a window larger than the input with VALID padding, a gradient
- * of the wrong shape, or weights of the wrong count or shape. {@link IllegalStateException} for a
+ * (the message shows both shapes), a window larger than the input with VALID padding, an output
+ * of more elements than one array holds, a gradient of the wrong shape, or weights of the wrong
+ * count or shape. {@link IllegalStateException} for a
  * setter after the layer is built, {@link #setWeights} before it, or {@link #backward} before any
  * forward.
  *
@@ -400,10 +401,11 @@ public final class Conv2D implements Layer {
     int[] outShape = ImageShapes.outputShape(
         shape, dataFormat, filters, kernelH, kernelW, strideH, strideW, dilationH, dilationW,
         padding);
+    int outSize = Checks.arraySize(NAME, shape, "an output", outShape);
     boolean relu = activation == Activation.RELU;
     double[] out = Conv2dKernels.forwardFresh(
         input.data(), kernel.data(), useBias ? bias.data() : null, g, filters, channelsFirst(),
-        relu, training ? stage(g, Shapes.size(outShape)) : null);
+        relu, training ? stage(g, outSize) : null);
     if (!relu) {
       int last = outShape[3];
       activation.apply(out, out.length / last, last);

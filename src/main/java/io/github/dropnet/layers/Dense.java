@@ -49,7 +49,8 @@ import java.util.random.RandomGenerator;
  * <h2>Errors</h2>
  * {@link IllegalArgumentException} for {@code units <= 0}, a null activation, an input of rank
  * {@code < 2}, a last axis that is not fixed and positive at build time or differs from the built
- * one, a gradient of the wrong shape, or weights of the wrong count or shape.
+ * one, an output of more elements than one array holds, a gradient of the wrong shape, or
+ * weights of the wrong count or shape.
  * {@link IllegalStateException} for a setter after build, {@link #setWeights} before build (as
  * Keras: the input size is not known yet), and backward before forward.
  *
@@ -273,12 +274,12 @@ public final class Dense implements Layer {
       throw shapeError(shape);
     }
     int rows = input.size() / inputDim;
-    double[] z = new double[rows * units];
+    int[] outShape = shape.clone();
+    outShape[outShape.length - 1] = units;
+    double[] z = new double[Checks.arraySize(NAME, shape, "an output", outShape)];
     DenseKernels.forward(
         input.data(), kernel.data(), useBias ? bias.data() : null, rows, inputDim, units, z);
     activation.apply(z, rows, units);
-    int[] outShape = shape;
-    outShape[outShape.length - 1] = units;
     Tensor output = Tensor.wrap(z, outShape);
     cache = new Cache(input, output, rows);
     return output;

@@ -86,9 +86,10 @@ import java.util.random.RandomGenerator;
  *
  * <h2>Errors</h2>
  * {@link IllegalArgumentException}, naming the layer, what was expected and what was received:
- * {@code units <= 0}; a rate outside [0, 1] or NaN; an input that is not of rank 3, has no time
- * step or no feature, or (once built) has a different number of features; weights of a wrong count
- * or shape; a gradient that does not have the shape of the last output.
+ * {@code units <= 0} or above {@link #MAX_UNITS}; a rate outside [0, 1] or NaN; an input that is
+ * not of rank 3, has no time step or no feature, or (once built) has a different number of
+ * features; kernels or gate pre-activations of more elements than one array holds; weights of a
+ * wrong count or shape; a gradient that does not have the shape of the last output.
  * {@link IllegalStateException}: a setter after the layer is built, {@code setWeights} before it
  * is built, {@code backward} before any forward.
  *
@@ -101,6 +102,9 @@ import java.util.random.RandomGenerator;
  * confined to one thread at a time.
  */
 public final class LSTM implements Layer, Stochastic, Scheduled {
+  /** The most units an LSTM can have: its kernels hold {@code 4 * units} columns in one array. */
+  public static final int MAX_UNITS = Integer.MAX_VALUE / 4;
+
   private static final String NAME = "LSTM";
   /** Separates the initialisation stream from the dropout call keys derived from the same seed. */
   private static final long INIT_STREAM = 0x1A57_0000_0000_0001L;
@@ -138,11 +142,17 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
   /**
    * An LSTM layer with {@code units} state units, returning the last output, without dropout.
    *
-   * @param units the size {@code u} of the hidden and cell states, {@code > 0}
-   * @throws IllegalArgumentException if {@code units <= 0}
+   * @param units the size {@code u} of the hidden and cell states, {@code > 0} and at most
+   *     {@link #MAX_UNITS}
+   * @throws IllegalArgumentException if {@code units <= 0} or {@code units > MAX_UNITS}
    */
   public LSTM(int units) {
     this.units = Checks.positive(NAME, "units", units);
+    if (units > MAX_UNITS) {
+      throw new IllegalArgumentException(NAME + ": units must be at most " + MAX_UNITS
+          + ", as the kernels hold the four gates' 4 * units columns; received "
+          + units);
+    }
   }
 
   /**
@@ -296,6 +306,8 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
     }
     inputDim = inputShape[2];
     int g4 = 4 * units;
+    Checks.arraySize(NAME, inputShape, "a kernel", inputDim, g4);
+    Checks.arraySize(NAME, inputShape, "a recurrent kernel", units, g4);
     kernel = Tensor.zeros(inputDim, g4);
     recurrentKernel = Tensor.zeros(units, g4);
     bias = Tensor.zeros(g4);
@@ -363,6 +375,8 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
     }
     int n = shape[0];
     int steps = shape[1];
+    // the largest array of the pass; every other is as large or smaller
+    Checks.arraySize(NAME, shape, "gate pre-activations", n, steps, 4 * units);
     double[] x = input.data();
     double[] inputMask = null;
     double[] recurrentMask = null;
