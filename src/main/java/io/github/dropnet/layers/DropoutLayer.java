@@ -72,8 +72,8 @@ public abstract class DropoutLayer<L extends DropoutLayer<L>> extends RandomLaye
    * Sets the rate to the schedule's value at {@code (epoch, step)}; does nothing without a
    * schedule. Confined to the training thread, between training steps.
    *
-   * @throws IllegalArgumentException if the schedule's value is not a rate the layer accepts (the
-   *     rate is then unchanged)
+   * @throws IllegalArgumentException if {@code epoch} or {@code step} is negative, or the
+   *     schedule's value is not a rate the layer accepts (the rate is then unchanged)
    */
   @Override
   public void onSchedule(int epoch, long step) {

@@ -232,6 +232,9 @@ public final class LSTM implements Layer, Stochastic, Scheduled {
   /**
    * Sets the scheduled dropout rates to their values at {@code (epoch, step)}; a rate without a
    * schedule keeps its value. Both values are checked before either changes.
+   *
+   * @throws IllegalArgumentException if {@code epoch} or {@code step} is negative, or a schedule's
+   *     value is not a rate the layer accepts (both rates are then unchanged)
    */
   @Override
   public void onSchedule(int epoch, long step) {

@@ -75,17 +75,22 @@ final class RateSchedules {
     return (int) positive(factory, name, (long) value);
   }
 
+  /** Requires a training position: {@code epoch >= 0} and {@code step >= 0}. */
+  static void checkProgress(String layer, int epoch, long step) {
+    if (epoch < 0 || step < 0) {
+      throw new IllegalArgumentException(
+          layer + ": schedule updates need epoch >= 0 and step >= 0, received epoch " + epoch
+              + ", step " + step);
+    }
+  }
+
   /**
    * The schedule's value at (epoch, step), checked as a rate in [0, 1] (or [0, 1) when
    * {@code belowOne}); the message names the layer, the argument, the value, epoch and step.
    */
   static double rateAt(
       String layer, String name, RateSchedule schedule, int epoch, long step, boolean belowOne) {
-    if (epoch < 0 || step < 0) {
-      throw new IllegalArgumentException(
-          layer + ": schedule updates need epoch >= 0 and step >= 0, received epoch " + epoch
-              + ", step " + step);
-    }
+    checkProgress(layer, epoch, step);
     double v = schedule.valueAt(epoch, step);
     boolean ok = v >= 0 && (belowOne ? v < 1 : v <= 1);
     if (!ok) {

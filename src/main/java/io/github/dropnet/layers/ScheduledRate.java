@@ -80,17 +80,19 @@ final class ScheduledRate {
 
   /**
    * The rate at {@code (epoch, step)}: the schedule's value, checked, or the current rate without
-   * a schedule. Changes nothing, so a layer with several rates can check them all first.
+   * a schedule (a negative {@code epoch} or {@code step} refused either way). Changes nothing, so a layer with several rates can check them all first.
    *
    * @throws IllegalArgumentException if the schedule's value is not a rate of this kind, or
    *     {@code epoch} or {@code step} is negative
    */
   double valueAt(int epoch, long step) {
+    RateSchedules.checkProgress(layer, epoch, step);
     return schedule == null ? value : valueAt(schedule, epoch, step);
   }
 
   /**
-   * Moves the rate to the schedule's value at {@code (epoch, step)}; nothing without a schedule.
+   * Moves the rate to the schedule's value at {@code (epoch, step)}; nothing without a schedule
+   * (but a negative {@code epoch} or {@code step} is refused either way).
    *
    * @throws IllegalArgumentException as {@link #valueAt(int, long)} (the rate is then unchanged)
    */

@@ -31,7 +31,7 @@ class ScheduledRateTest {
     ScheduledRate r = ScheduledRate.closed("L", "rate", 0.3);
     r.onSchedule(5, 100);
     assertEquals(0.3, r.value(), 0.0);
-    assertEquals(0.3, r.valueAt(-1, -1), 0.0, "nothing to check without a schedule");
+    assertEquals(0.3, r.valueAt(7, 3), 0.0);
     assertEquals(Optional.empty(), r.schedule());
   }
 
@@ -62,6 +62,18 @@ class ScheduledRateTest {
     assertThrows(IllegalArgumentException.class, () -> r.onSchedule(3, 0));
     assertEquals(0.1, r.value(), 0.0);
     assertThrows(IllegalArgumentException.class, () -> r.onSchedule(-1, 0));
+  }
+
+  @Test
+  void aNegativeEpochOrStepIsRefusedWithoutAScheduleToo() {
+    ScheduledRate r = ScheduledRate.closed("L", "rate", 0.5);
+    assertEquals("L: schedule updates need epoch >= 0 and step >= 0, received epoch -1, step -5",
+        assertThrows(IllegalArgumentException.class, () -> r.onSchedule(-1, -5)).getMessage());
+    assertThrows(IllegalArgumentException.class, () -> r.valueAt(0, -1));
+    assertThrows(IllegalArgumentException.class, () -> new Dropout(0.5).onSchedule(-1, 0));
+    assertThrows(IllegalArgumentException.class, () -> new LSTM(2).onSchedule(0, -1));
+    r.onSchedule(0, 0);
+    assertEquals(0.5, r.value(), 0.0);
   }
 
   @Test
