@@ -60,9 +60,13 @@ public final class Shapes {
    * Formats a shape as a tuple, {@code (2, 3, 4)}; rank 1 as {@code (5,)}, rank 0 as {@code ()}.
    *
    * @param shape the shape; {@code -1} entries are printed as they are
-   * @return the tuple text
+   * @return the tuple text, or {@code "null"} for a null shape (so that a message about a missing
+   *     shape can still be written)
    */
   public static String format(int... shape) {
+    if (shape == null) {
+      return "null";
+    }
     if (shape.length == 1) {
       return "(" + shape[0] + ",)";
     }
@@ -81,8 +85,12 @@ public final class Shapes {
    *
    * @param shape the shape
    * @return a new array with one stride per axis, the last one 1
+   * @throws IllegalArgumentException if {@code shape} is null
    */
   public static int[] strides(int... shape) {
+    if (shape == null) {
+      throw new IllegalArgumentException("Shapes.strides: shape must not be null");
+    }
     int[] strides = new int[shape.length];
     int s = 1;
     for (int i = shape.length - 1; i >= 0; i--) {
@@ -99,9 +107,14 @@ public final class Shapes {
    * @param a the first shape
    * @param b the second shape
    * @return a new array with the broadcast shape, of the larger rank
-   * @throws IllegalArgumentException naming both shapes if they do not broadcast
+   * @throws IllegalArgumentException naming both shapes if they do not broadcast, or if one is
+   *     null
    */
   public static int[] broadcast(int[] a, int[] b) {
+    if (a == null || b == null) {
+      throw new IllegalArgumentException("Shapes.broadcast: shapes must not be null, received "
+          + format(a) + " and " + format(b));
+    }
     int rank = Math.max(a.length, b.length);
     int[] out = new int[rank];
     for (int i = 0; i < rank; i++) {

@@ -1,7 +1,5 @@
 package io.github.dropnet.data;
 
-import java.util.Objects;
-
 /**
  * Two datasets with the same kind of rows: a training set and a test (or validation) set, as
  * returned by {@link FashionMnist#load}, {@link SyntheticImages#load} and {@link Dataset#split}.
@@ -17,10 +15,13 @@ public record TrainTest(Dataset train, Dataset test) {
    *
    * @param train the rows to fit on
    * @param test the held-out rows
-   * @throws NullPointerException if either is null
+   * @throws IllegalArgumentException if either is null
    */
   public TrainTest {
-    Objects.requireNonNull(train, "TrainTest: train");
-    Objects.requireNonNull(test, "TrainTest: test");
+    if (train == null || test == null) {
+      throw new IllegalArgumentException("TrainTest: train and test must not be null, received "
+          + (train == null ? "train=null" : "a train set") + " and "
+          + (test == null ? "test=null" : "a test set"));
+    }
   }
 }

@@ -33,7 +33,8 @@ final class Accuracy implements Metric {
 
   static Accuracy binary(double threshold) {
     if (Double.isNaN(threshold)) {
-      throw new IllegalArgumentException("binaryAccuracy: threshold must be a number, received NaN");
+      throw new IllegalArgumentException(
+          "Metric.binaryAccuracy: threshold must be a number, received NaN");
     }
     return new Accuracy(Kind.BINARY, "binary_accuracy", threshold);
   }

@@ -35,7 +35,9 @@ import java.util.Map;
  *   <li>{@code startFromEpoch}: epochs to wait before monitoring at all (warm-up), default 0.
  * </ul>
  * Where Keras only logs a warning when the monitored key is missing from the logs, this class
- * throws {@link IllegalStateException} naming the key and the keys there are.
+ * throws {@link IllegalStateException} naming the key and the keys there are; it throws one too
+ * when training starts in mode {@code AUTO} with a key that is neither a loss nor a compiled
+ * metric, whose direction it cannot tell (set {@code MIN} or {@code MAX}).
  *
  * <h2>Example</h2>
  * <pre>{@code

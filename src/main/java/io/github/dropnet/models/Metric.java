@@ -90,6 +90,7 @@ public interface Metric {
    *
    * @param threshold the value above which a prediction counts as 1 (0 for logits)
    * @return the binary accuracy metric with that threshold
+   * @throws IllegalArgumentException if {@code threshold} is NaN
    */
   static Metric binaryAccuracy(double threshold) {
     return Accuracy.binary(threshold);

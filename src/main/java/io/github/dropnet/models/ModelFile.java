@@ -603,6 +603,7 @@ public final class ModelFile {
    *
    * @param path the model file to read
    * @return the input shape and fresh layers, built for it, holding the saved weights
+   * @throws IllegalArgumentException if {@code path} is null
    * @throws IOException if the file cannot be read, or is not a complete, intact dropnet model
    *     file of a format this version reads; the message says which
    */

@@ -221,6 +221,9 @@ public final class Sequential implements Layer, Stochastic {
 
   @Override
   public int[] outputShape(int... inputShape) {
+    if (inputShape == null) {
+      throw new IllegalArgumentException("Sequential.outputShape: inputShape must not be null");
+    }
     int[] shape = inputShape.clone();
     for (int i = 0; i < layers.size(); i++) {
       try {
@@ -467,6 +470,9 @@ public final class Sequential implements Layer, Stochastic {
               + optimizer + ", loss=" + loss);
     }
     List<String> names = new ArrayList<>(List.of("loss"));
+    if (metrics == null) {
+      throw new IllegalArgumentException("Sequential.compile: metrics must not be null");
+    }
     Metric[] bound = metrics.clone();
     for (int i = 0; i < bound.length; i++) {
       Metric m = bound[i];
@@ -516,9 +522,12 @@ public final class Sequential implements Layer, Stochastic {
    *
    * @param x the inputs, rows on the first axis; not modified
    * @param y the targets, one per row of {@code x}; not modified
-   * @param epochs the number of passes over the data, {@code > 0}
+   * @param epochs the number of passes over the data, {@code >= 0} (0 trains nothing, as Keras)
    * @param batchSize the number of rows per training step, {@code > 0}
    * @return the loss and metrics of every epoch
+   * @throws IllegalStateException if the model is not compiled
+   * @throws IllegalArgumentException if {@code epochs < 0} or {@code batchSize <= 0}, or as
+   *     {@link #fit(Tensor, Tensor, FitOptions)}
    * @see #fit(Tensor, Tensor, FitOptions)
    */
   public History fit(Tensor x, Tensor y, int epochs, int batchSize) {
@@ -534,9 +543,9 @@ public final class Sequential implements Layer, Stochastic {
    * @param options the epochs, batch size, shuffling, validation, callbacks and output
    * @return the loss and metrics of every epoch
    * @throws IllegalStateException if the model is not compiled
-   * @throws IllegalArgumentException if {@code x} and {@code y} (or the validation data) differ in
-   *     their number of rows, there are no training rows, or a validation split leaves no rows on
-   *     either side
+   * @throws IllegalArgumentException if {@code options} is null, {@code x} and {@code y} (or the
+   *     validation data) differ in their number of rows, there are no training rows, a validation
+   *     split leaves no rows on either side, or a layer or the loss refuses the data's shapes
    */
   public History fit(Tensor x, Tensor y, FitOptions options) {
     if (options == null) {
@@ -661,6 +670,7 @@ public final class Sequential implements Layer, Stochastic {
    *
    * @param x the inputs, rows on the first axis; not modified
    * @return a new tensor with one output row per input row
+   * @throws IllegalArgumentException as {@link #predict(Tensor, boolean, int)}
    */
   public Tensor predict(Tensor x) {
     return predict(x, false, DEFAULT_BATCH_SIZE);
@@ -672,6 +682,7 @@ public final class Sequential implements Layer, Stochastic {
    * @param x the inputs, rows on the first axis; not modified
    * @param batchSize the number of rows per forward pass, {@code > 0}
    * @return a new tensor with one output row per input row
+   * @throws IllegalArgumentException as {@link #predict(Tensor, boolean, int)}
    */
   public Tensor predict(Tensor x, int batchSize) {
     return predict(x, false, batchSize);
@@ -685,6 +696,7 @@ public final class Sequential implements Layer, Stochastic {
    * @param x the inputs, rows on the first axis; not modified
    * @param training true to keep dropout and noise on (Monte Carlo dropout)
    * @return a new tensor with one output row per input row
+   * @throws IllegalArgumentException as {@link #predict(Tensor, boolean, int)}
    */
   public Tensor predict(Tensor x, boolean training) {
     return predict(x, training, DEFAULT_BATCH_SIZE);
@@ -698,7 +710,8 @@ public final class Sequential implements Layer, Stochastic {
    * @param training true to keep dropout and noise on (Monte Carlo dropout)
    * @param batchSize the number of rows per forward pass, {@code > 0}
    * @return a new tensor with one output row per input row
-   * @throws IllegalArgumentException if {@code x} has no batch axis or {@code batchSize <= 0}
+   * @throws IllegalArgumentException if {@code x} is null or has no batch axis,
+   *     {@code batchSize <= 0}, or a layer refuses its shape (the message names the layer)
    */
   public Tensor predict(Tensor x, boolean training, int batchSize) {
     Rows.checkBatched("predict: x", x);
@@ -740,6 +753,7 @@ public final class Sequential implements Layer, Stochastic {
    * @param y the targets, one per row of {@code x}; not modified
    * @return the mean loss over all rows
    * @throws IllegalStateException if the model is not compiled
+   * @throws IllegalArgumentException as {@link #evaluateMetrics(Tensor, Tensor, int)}
    */
   public double evaluate(Tensor x, Tensor y) {
     return evaluate(x, y, DEFAULT_BATCH_SIZE);
@@ -753,6 +767,7 @@ public final class Sequential implements Layer, Stochastic {
    * @param batchSize the number of rows per forward pass, {@code > 0}
    * @return the mean loss over all rows
    * @throws IllegalStateException if the model is not compiled
+   * @throws IllegalArgumentException as {@link #evaluateMetrics(Tensor, Tensor, int)}
    */
   public double evaluate(Tensor x, Tensor y, int batchSize) {
     return evaluateMetrics(x, y, batchSize).get("loss");
@@ -767,6 +782,7 @@ public final class Sequential implements Layer, Stochastic {
    * @return the mean of each value over all rows, by name: the loss first, then the metrics in
    *     compile order
    * @throws IllegalStateException if the model is not compiled
+   * @throws IllegalArgumentException as {@link #evaluateMetrics(Tensor, Tensor, int)}
    */
   public Map<String, Double> evaluateMetrics(Tensor x, Tensor y) {
     return evaluateMetrics(x, y, DEFAULT_BATCH_SIZE);
@@ -781,6 +797,8 @@ public final class Sequential implements Layer, Stochastic {
    * @return the mean of each value over all rows, by name: the loss first, then the metrics in
    *     compile order
    * @throws IllegalStateException if the model is not compiled
+   * @throws IllegalArgumentException if {@code x} and {@code y} differ in their number of rows or
+   *     have none, {@code batchSize <= 0}, or a layer or the loss refuses their shapes
    */
   public Map<String, Double> evaluateMetrics(Tensor x, Tensor y, int batchSize) {
     if (loss == null) {
@@ -869,7 +887,9 @@ public final class Sequential implements Layer, Stochastic {
    * the rate it has now, and keeps that rate as a constant once loaded (see {@link ModelFile}).
    *
    * @param path the file to write; replaced atomically if it exists
-   * @throws IllegalArgumentException if a layer has no file format (a layer class of your own)
+   * @throws IllegalArgumentException if {@code path} is null, a layer has no file format (a layer
+   *     class of your own), one layer instance takes two places, or for the other reasons the
+   *     Errors section of {@link ModelFile} lists
    * @throws IOException if the file cannot be written; the file at {@code path} is then unchanged
    */
   public void save(Path path) throws IOException {
@@ -882,6 +902,7 @@ public final class Sequential implements Layer, Stochastic {
    *
    * @param path the model file to read
    * @return the loaded model, built and holding the saved weights
+   * @throws IllegalArgumentException if {@code path} is null
    * @throws IOException if the file is missing, truncated, corrupted, not a dropnet model, or
    *     written by a newer format version; the message says which
    */

@@ -216,7 +216,9 @@ class DatasetTest {
   @Test
   void trainTestRejectsNull() {
     Dataset d = numbered(1);
-    assertThrows(NullPointerException.class, () -> new TrainTest(d, null));
+    assertEquals("TrainTest: train and test must not be null, received a train set and test=null",
+        assertThrows(IllegalArgumentException.class, () -> new TrainTest(d, null)).getMessage());
+    assertThrows(IllegalArgumentException.class, () -> new TrainTest(null, d));
     assertSame(d, new TrainTest(d, numbered(2)).train());
   }
 }

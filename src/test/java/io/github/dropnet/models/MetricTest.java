@@ -48,6 +48,9 @@ class MetricTest {
     Tensor logits = Tensor.of(new double[] {2, -1, -3, 0.1}, 4, 1);
     assertEquals(0.5, Metric.binaryAccuracy(0).compute(logits, y));
     assertEquals(0.75, Metric.binaryAccuracy(0.05).compute(Tensor.of(new double[] {0.1, 0.2, 0.01, 0.06}, 4, 1), Tensor.of(new double[] {1, 1, 0, 0}, 4, 1)));
+    assertEquals("Metric.binaryAccuracy: threshold must be a number, received NaN",
+        assertThrows(IllegalArgumentException.class, () -> Metric.binaryAccuracy(Double.NaN))
+            .getMessage());
   }
 
   @Test

@@ -371,6 +371,13 @@ class SequentialTest {
     assertEquals(
         "Sequential: evaluate needs a loss; call compile(optimizer, loss) first", evaluate.getMessage());
     assertNull(mlp().inputShape());
+    assertEquals("Sequential.compile: metrics must not be null",
+        assertThrows(IllegalArgumentException.class,
+            () -> model.compile(new SGD(1), new MeanSquaredError(), (Metric[]) null))
+            .getMessage());
+    assertEquals("Sequential.outputShape: inputShape must not be null",
+        assertThrows(IllegalArgumentException.class, () -> model.outputShape((int[]) null))
+            .getMessage());
     assertSame(model, model.add(new Tanh()));
   }
 
