@@ -59,7 +59,10 @@ public record ConvGeometry(
         outputSize(inW, kernelW, strideW, dilationW, same));
   }
 
-  /** The effective extent of a dilated window: {@code (k - 1) * dilation + 1}. */
+  /**
+   * The effective extent of a dilated window: {@code (k - 1) * dilation + 1}, for windows whose
+   * extent the layers have checked to be an int.
+   */
   public static int extent(int k, int dilation) {
     return (k - 1) * dilation + 1;
   }
@@ -70,7 +73,7 @@ public record ConvGeometry(
    */
   public static int outputSize(int in, int k, int stride, int dilation, boolean same) {
     if (same) {
-      return (in + stride - 1) / stride;
+      return (int) ((in + (long) stride - 1) / stride); // a stride near 2^31 must not wrap
     }
     int room = in - extent(k, dilation);
     return room < 0 ? room : room / stride + 1;

@@ -36,6 +36,13 @@ final class ConvPlanar {
   private static final int TRANSPOSE_BLOCK = 64;
   /** Bands shorter than this many positions vectorise poorly: use im2col and Gemm instead. */
   private static final int MIN_BAND = 64;
+  /**
+   * The padded planes may be this many times as large as the input's and the output's larger
+   * plane (plus {@link #SMALL_PLANE}): a window dilated far beyond the image, with SAME padding,
+   * would make them mostly padding, and too large to allocate.
+   */
+  private static final int MAX_PAD_GROWTH = 4;
+  private static final int SMALL_PLANE = 1 << 12;
 
   private final ConvGeometry g;
   private final int filters;
@@ -56,6 +63,12 @@ final class ConvPlanar {
    */
   static boolean applies(ConvGeometry g) {
     if (g.strideH() != 1 || g.strideW() != 1 || g.outH() == 0 || g.outW() == 0) {
+      return false;
+    }
+    long padded = ((long) g.outH() + (long) (g.kernelH() - 1) * g.dilationH())
+        * ((long) g.outW() + (long) (g.kernelW() - 1) * g.dilationW());
+    long plain = Math.max((long) g.inH() * g.inW(), (long) g.outH() * g.outW());
+    if (padded > MAX_PAD_GROWTH * plain + SMALL_PLANE) {
       return false;
     }
     return bandRows(g, paddedWidth(g)) * paddedWidth(g) >= MIN_BAND;

@@ -29,8 +29,9 @@ final class ImageShapes {
 
   /**
    * Checks an input shape: rank 4, a batch of -1 or at least 0, spatial sizes of -1 or at least
-   * 1, a channel count of at least 1 (or -1 when {@code channelsMayBeUnknown}), and, for VALID
-   * padding, windows that fit the known spatial sizes.
+   * 1, a channel count of at least 1 (or -1 when {@code channelsMayBeUnknown}), windows whose
+   * dilated extent {@code (k - 1) * dilation + 1} is an int (no array is that large), and, for
+   * VALID padding, windows that fit the known spatial sizes.
    *
    * @param window what the window is called in messages ("kernel", "pool")
    */
@@ -49,9 +50,27 @@ final class ImageShapes {
               + (channelsMayBeUnknown ? "" : "the channels fixed, ")
               + "-1 allowed for the batch and spatial axes), received " + Shapes.format(shape));
     }
+    extentFits(layer, shape, "height", window, kh, dh);
+    extentFits(layer, shape, "width", window, kw, dw);
     if (padding == Padding.VALID) {
       fits(layer, shape, "height", shape[heightAxis(f)], window, kh, dh);
       fits(layer, shape, "width", shape[widthAxis(f)], window, kw, dw);
+    }
+  }
+
+  /** The dilated window's extent, {@code (k - 1) * dilation + 1}, without wrapping around. */
+  private static long extent(int k, int dilation) {
+    return (long) (k - 1) * dilation + 1;
+  }
+
+  private static void extentFits(
+      String layer, int[] shape, String axis, String window, int k, int dilation) {
+    long extent = extent(k, dilation);
+    if (extent > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          layer + ": the " + window + " " + axis + " " + extent + " (" + k + " dilated by "
+              + dilation + ") is larger than any input can be (" + Integer.MAX_VALUE
+              + "); input shape " + Shapes.format(shape));
     }
   }
 
@@ -61,7 +80,7 @@ final class ImageShapes {
 
   private static void fits(
       String layer, int[] shape, String axis, int in, String window, int k, int dilation) {
-    int extent = ConvGeometry.extent(k, dilation);
+    long extent = extent(k, dilation);
     if (in != -1 && extent > in) {
       throw new IllegalArgumentException(
           layer + ": the " + window + " " + axis + " " + extent
