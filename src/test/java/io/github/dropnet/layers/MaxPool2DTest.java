@@ -92,6 +92,58 @@ class MaxPool2DTest {
     GradientCheck.check(pool, GradientCheck.random(seed, shape), seed + 1);
   }
 
+  /**
+   * The training path keeps the positions of the maxima in a buffer reused from one forward to
+   * the next: checked in training mode, then again on another input of the same shape, so
+   * positions left over from the earlier input would give a wrong backward. Overlapping windows
+   * (3x3, stride 2) make the routed gradients add up.
+   */
+  @ParameterizedTest(name = "[{index}] {0} {1}")
+  @MethodSource("paddingsAndFormats")
+  void trainingGradientsMatchFiniteDifferencesOnTwoInputsInARow(Padding p, DataFormat f) {
+    MaxPool2D pool = new MaxPool2D(3, 3).strides(2, 2).padding(p).dataFormat(f);
+    int[] shape = f == DataFormat.CHANNELS_LAST ? new int[] {2, 7, 6, 2} : new int[] {2, 2, 7, 6};
+    Layer training = inTraining(pool);
+    long seed = 40 + 2 * p.ordinal() + f.ordinal();
+    GradientCheck.check(training, GradientCheck.random(seed, shape), 1);
+    GradientCheck.check(training, GradientCheck.random(seed + 10, shape), 2);
+  }
+
+  static Stream<Arguments> paddingsAndFormats() {
+    List<Arguments> out = new ArrayList<>();
+    for (Padding p : Padding.values()) {
+      for (DataFormat f : DataFormat.values()) {
+        out.add(Arguments.of(p, f));
+      }
+    }
+    return out.stream();
+  }
+
+  /** {@code pool} with every forward run in training mode. */
+  private static Layer inTraining(MaxPool2D pool) {
+    return new Layer() {
+      @Override
+      public void build(int... inputShape) {
+        pool.build(inputShape);
+      }
+
+      @Override
+      public int[] outputShape(int... inputShape) {
+        return pool.outputShape(inputShape);
+      }
+
+      @Override
+      public Tensor forward(Tensor input, boolean training) {
+        return pool.forward(input, true);
+      }
+
+      @Override
+      public Tensor backward(Tensor gradOutput) {
+        return pool.backward(gradOutput);
+      }
+    };
+  }
+
   // ---------------------------------------------------------------- shapes
 
   @Test
