@@ -12,6 +12,7 @@ import io.github.dropnet.Shapes;
 import io.github.dropnet.Tensor;
 import io.github.dropnet.kernels.DropoutMask;
 import io.github.dropnet.kernels.Rng;
+import io.github.dropnet.testing.Frozen;
 import io.github.dropnet.testing.GradientCheck;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -350,6 +351,36 @@ class DropoutTest {
       // inference
       GradientCheck.check(new Dropout(0.4).scaling(s), x, 3);
     }
+  }
+
+  /** Rank-4 and rank-5 noise shapes: broadcast over trailing axes, and over the batch. */
+  @Test
+  void trainingGradientsWithBroadcastNoiseShapesMatchFiniteDifferences() {
+    Tensor x4 = GradientCheck.random(11, 2, 3, 4, 2);
+    Tensor x5 = GradientCheck.random(12, 2, 3, 2, 2, 3);
+    for (Dropout.Scaling s : Dropout.Scaling.values()) {
+      checkWithFixedMask(new Dropout(0.5, -1, -1, 1, 1).scaling(s), x4, 1);
+      checkWithFixedMask(new Dropout(0.5, 2, 3, 1, 1).scaling(s), x4, 2);
+      checkWithFixedMask(new Dropout(0.5, 1, -1, -1, 1).scaling(s), x4, 3);
+      checkWithFixedMask(new Dropout(0.5, -1, -1, 1, 1, 1).scaling(s), x5, 4);
+      checkWithFixedMask(new Dropout(0.5, 1, -1, 2, 1, 1).scaling(s), x5, 5);
+    }
+  }
+
+  /**
+   * Finite differences of {@code d} in training mode with its mask held fixed, after checking
+   * that this mask drops some inputs and keeps others.
+   */
+  static void checkWithFixedMask(Dropout d, Tensor x, long seed) {
+    Layer frozen = Frozen.training(d, seed);
+    double[] y = frozen.forward(x, true).data();
+    int dropped = 0;
+    for (double v : y) {
+      dropped += v == 0 ? 1 : 0;
+    }
+    String what = d + " on " + Shapes.format(x.shape());
+    assertTrue(dropped > 0 && dropped < y.length, what + ": " + dropped + " of " + y.length);
+    GradientCheck.check(frozen, x, seed + 1);
   }
 
   // ---- rate 0 and rate 1 (Flax test_dropout_rate_limits) ----

@@ -1,6 +1,7 @@
 package io.github.dropnet.layers;
 
 import static io.github.dropnet.layers.DropoutTest.assertMessageHas;
+import static io.github.dropnet.layers.DropoutTest.checkWithFixedMask;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -105,6 +106,20 @@ class SpatialDropoutTest {
       assertTrue(zeroSlices > 0 && zeroSlices < batch * channels,
           what + ": " + zeroSlices + " of " + batch * channels + " slices dropped");
     }
+  }
+
+  /** Training-mode finite differences with the mask held fixed, for every rank and format. */
+  @Test
+  void trainingGradientsMatchFiniteDifferencesWithTheMaskHeldFixed() {
+    checkWithFixedMask(Dropout.spatial1D(0.5, FIRST), GradientCheck.random(1, 2, 4, 5), 1);
+    checkWithFixedMask(Dropout.spatial1D(0.5, LAST), GradientCheck.random(2, 2, 5, 4), 2);
+    checkWithFixedMask(Dropout.spatial2D(0.5, FIRST), GradientCheck.random(3, 2, 4, 3, 4), 3);
+    checkWithFixedMask(Dropout.spatial2D(0.5, LAST), GradientCheck.random(4, 2, 3, 4, 4), 4);
+    checkWithFixedMask(
+        Dropout.spatial2D(0.5, LAST).scaling(Dropout.Scaling.AT_INFERENCE),
+        GradientCheck.random(4, 2, 3, 4, 4), 7);
+    checkWithFixedMask(Dropout.spatial3D(0.5, FIRST), GradientCheck.random(5, 2, 4, 3, 2, 3), 5);
+    checkWithFixedMask(Dropout.spatial3D(0.5, LAST), GradientCheck.random(6, 2, 3, 2, 3, 4), 6);
   }
 
   @Test
