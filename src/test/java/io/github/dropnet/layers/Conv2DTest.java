@@ -109,6 +109,19 @@ class Conv2DTest {
         }
       }
     }
+    // softmax (over the last axis, whatever the format) and selu, strided and not
+    int[][] fewStrides = {{1, 1}, {2, 2}};
+    for (Activation a : new Activation[] {Activation.SOFTMAX, Activation.SELU}) {
+      for (int[] s : fewStrides) {
+        for (Padding p : Padding.values()) {
+          for (DataFormat f : DataFormat.values()) {
+            out.add(config(3, new int[] {3, 2}, s, new int[] {1, 1}, p, f, a, i % 2 == 0, 2,
+                6, 5, 2));
+            i++;
+          }
+        }
+      }
+    }
     return out.stream();
   }
 
