@@ -117,6 +117,32 @@ class DropConnectTest {
     GradientCheck.check(new DropConnect(new Dense(4).seed(4), 0.4), x, 4);
   }
 
+  /** Conv2D inside DropConnect in training: bias kept or dropped, both formats, strided SAME. */
+  @Test
+  void conv2DGradientsMatchFiniteDifferencesAcrossConfigurationsWithTheMasksHeldFixed() {
+    DataFormat first = DataFormat.CHANNELS_FIRST;
+    Tensor last = GradientCheck.random(6, 2, 5, 5, 2);
+    Tensor firstX = GradientCheck.random(7, 2, 2, 5, 5);
+    checkConv(new Conv2D(3, 2, 2).seed(3), false, last, 1);
+    checkConv(new Conv2D(3, 2, 2).dataFormat(first).seed(4), true, firstX, 2);
+    checkConv(new Conv2D(3, 2, 2).dataFormat(first).seed(5), false, firstX, 3);
+    checkConv(new Conv2D(3, 3, 3).strides(2, 2).padding(Padding.SAME)
+        .activation(Activation.TANH).seed(6), true, last, 4);
+    checkConv(new Conv2D(3, 3, 2).strides(2, 1).padding(Padding.SAME).dataFormat(first).seed(7),
+        false, firstX, 5);
+  }
+
+  /** Finite differences of {@code conv} in DropConnect with a non-zero bias, masks held fixed. */
+  private static void checkConv(Conv2D conv, boolean dropBias, Tensor x, long seed) {
+    DropConnect dc = new DropConnect(conv, 0.4).dropBias(dropBias);
+    dc.build(x.shape());
+    Tensor kernel = dc.getWeights().get(0);
+    dc.setWeights(List.of(kernel, GradientCheck.random(seed, conv.filters())));
+    Layer frozen = Frozen.training(dc, 10 + seed);
+    assertNotEquals(dc.forward(x, false), frozen.forward(x, true), "the masks drop something");
+    GradientCheck.check(frozen, x, seed);
+  }
+
   @Test
   void theWeightGradientIsTheMaskedLayersGradientThroughTheMask() {
     Dense dense = linearDense(4, 3, false, 8);
