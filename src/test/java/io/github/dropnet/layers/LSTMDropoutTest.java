@@ -74,6 +74,11 @@ class LSTMDropoutTest {
     public List<Tensor> parameters() {
       return lstm.parameters();
     }
+
+    @Override
+    public List<Tensor> gradients() {
+      return lstm.gradients();
+    }
   }
 
   @ParameterizedTest(name = "N={0} T={1} in={2} units={3} returnSequences={4} rates {5}, {6}")
