@@ -1,8 +1,10 @@
 package io.github.dropnet.testing;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import io.github.dropnet.Shapes;
 import io.github.dropnet.Tensor;
 import io.github.dropnet.layers.Layer;
 import java.util.ArrayList;
@@ -19,6 +21,10 @@ import java.util.SplittableRandom;
  * largest difference must stay within {@link #TOLERANCE} times the largest entry of either
  * gradient, or within {@link #ABSOLUTE} when both gradients are (nearly) zero. One wrong entry
  * therefore fails however many right ones surround it.
+ *
+ * <p>Beyond the values, the input gradient must have the input's shape, and both
+ * {@code getGradients()} and {@code gradients()} must match {@code parameters()} in count and
+ * shapes, so a layer (or a wrapper) cannot skip its weight checks by leaving one of them out.
  */
 public final class GradientCheck {
   /**
@@ -49,11 +55,14 @@ public final class GradientCheck {
     Tensor gy = Tensor.of(g, y.shape());
     Tensor dx = layer.backward(gy).copy();
     List<Tensor> analyticW = copies(layer.getGradients());
-    assertEquals(x.rank(), dx.rank(), "input gradient rank");
+
+    assertArrayEquals(x.shape(), dx.shape(), () -> "input gradient shape "
+        + Shapes.format(dx.shape()) + " != input shape " + Shapes.format(x.shape()));
+    List<Tensor> params = layer.parameters();
+    assertSameShapes("getGradients()", params, analyticW);
+    assertSameShapes("gradients()", params, layer.gradients());
 
     compare("input", dx.data(), numeric(layer, x, gy, x.data()), TOLERANCE);
-
-    List<Tensor> params = layer.parameters();
     for (int p = 0; p < params.size(); p++) {
       double[] numericW = numeric(layer, x, gy, params.get(p).data());
       compare("weight " + p, analyticW.get(p).data(), numericW, TOLERANCE);
@@ -66,6 +75,14 @@ public final class GradientCheck {
       out.add(t.copy());
     }
     return out;
+  }
+
+  private static void assertSameShapes(String what, List<Tensor> params, List<Tensor> grads) {
+    assertEquals(params.size(), grads.size(), what + ": count against parameters()");
+    for (int p = 0; p < params.size(); p++) {
+      assertArrayEquals(params.get(p).shape(), grads.get(p).shape(),
+          what + ": shape of entry " + p + " against parameters()");
+    }
   }
 
   private static double[] numeric(Layer layer, Tensor x, Tensor gy, double[] v) {
