@@ -47,9 +47,9 @@ class SparseCategoricalCrossentropyTest {
   @Test
   void gradientMatchesFiniteDifferences() {
     LossHarness.checkGradient(
-        "sparse logits", logits, LossHarness.uniform(13, -3, 3, 5, 4), LABELS, 1e-7);
+        "sparse logits", logits, LossHarness.uniform(13, -3, 3, 5, 4), LABELS);
     LossHarness.checkGradient(
-        "sparse probs", probs, LossHarness.uniform(14, 0.1, 0.9, 5, 4), LABELS, 1e-6);
+        "sparse probs", probs, LossHarness.uniform(14, 0.1, 0.9, 5, 4), LABELS);
   }
 
   @Test

@@ -62,10 +62,10 @@ public final class GradientCheck {
     assertSameShapes("getGradients()", params, analyticW);
     assertSameShapes("gradients()", params, layer.gradients());
 
-    compare("input", dx.data(), numeric(layer, x, gy, x.data()), TOLERANCE);
+    compare("input", dx.data(), numeric(layer, x, gy, x.data()));
     for (int p = 0; p < params.size(); p++) {
       double[] numericW = numeric(layer, x, gy, params.get(p).data());
-      compare("weight " + p, analyticW.get(p).data(), numericW, TOLERANCE);
+      compare("weight " + p, analyticW.get(p).data(), numericW);
     }
   }
 
@@ -111,9 +111,9 @@ public final class GradientCheck {
 
   /**
    * Entry-wise check of two gradients: {@code max|analytic - numeric|} must be below
-   * {@code tolerance * max(max|analytic|, max|numeric|)}, or at most {@link #ABSOLUTE}.
+   * {@code TOLERANCE * max(max|analytic|, max|numeric|)}, or at most {@link #ABSOLUTE}.
    */
-  public static void compare(String what, double[] analytic, double[] numeric, double tolerance) {
+  public static void compare(String what, double[] analytic, double[] numeric) {
     assertEquals(numeric.length, analytic.length, what + " gradient size");
     double diff = 0;
     int worst = -1;
@@ -129,9 +129,9 @@ public final class GradientCheck {
       }
       scale = Math.max(scale, Math.max(Math.abs(analytic[i]), Math.abs(numeric[i])));
     }
-    if (!(diff < tolerance * scale || diff <= ABSOLUTE)) {
+    if (!(diff < TOLERANCE * scale || diff <= ABSOLUTE)) {
       fail(what + " gradient: entry " + worst + " is " + analytic[worst] + ", finite differences "
-          + "give " + numeric[worst] + "; difference " + diff + " > " + tolerance
+          + "give " + numeric[worst] + "; difference " + diff + " > " + TOLERANCE
           + " * largest entry " + scale + " and > " + ABSOLUTE);
     }
   }
