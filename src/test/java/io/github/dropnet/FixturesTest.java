@@ -3,6 +3,7 @@ package io.github.dropnet;
 import static io.github.dropnet.testing.TensorAssert.assertClose;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.dropnet.layers.Activation;
 import io.github.dropnet.layers.ActivationLayer;
@@ -25,10 +26,16 @@ import io.github.dropnet.optimizers.Optimizer;
 import io.github.dropnet.optimizers.RMSprop;
 import io.github.dropnet.optimizers.SGD;
 import io.github.dropnet.testing.Fixture;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -39,6 +46,44 @@ import org.junit.jupiter.params.provider.MethodSource;
  * models (output, loss, input and weight gradients).
  */
 class FixturesTest {
+
+  /**
+   * Every case of the shared fixtures folder. The set is fixed: the layer tests only ask for
+   * "some" cases of their kind, so this is where a deleted or stray file shows.
+   */
+  private static final Set<String> EXPECTED_CASES = Set.of(
+      "activation_sigmoid", "activation_softmax_3d_shifted_logits", "activation_tanh",
+      "conv2d_1x1_stride1x2_valid_channels_last", "conv2d_dilation2_same_cin1_channels_last",
+      "conv2d_dilation2_valid_channels_first", "conv2d_same_channels_last",
+      "conv2d_same_stride2_asym_pad_channels_last", "conv2d_same_stride2_channels_last",
+      "conv2d_same_stride2x1_relu_channels_first", "conv2d_valid_channels_last",
+      "dense_linear", "dense_relu_batch1", "dense_sigmoid_in1", "dense_softmax",
+      "flatten_channels_last_4d",
+      "loss_binary_crossentropy", "loss_categorical_crossentropy", "loss_mean_squared_error",
+      "loss_sparse_categorical_crossentropy",
+      "lstm_last_output", "lstm_return_sequences", "lstm_t1_batch1",
+      "maxpool2d_same_3x3_stride2_channels_first", "maxpool2d_same_odd_channels_last",
+      "maxpool2d_valid_2x3_stride1x2_channels_first", "maxpool2d_valid_odd_channels_last",
+      "model_cnn_softmax_cce", "model_lstm_dense_mse", "model_mlp_sparse_cce",
+      "optimizer_adam", "optimizer_adam_large_epsilon", "optimizer_rmsprop",
+      "optimizer_rmsprop_momentum", "optimizer_sgd", "optimizer_sgd_momentum",
+      "optimizer_sgd_nesterov");
+
+  @Test
+  void theFolderHoldsExactlyTheSharedCases() throws IOException {
+    Set<String> found = new TreeSet<>();
+    try (Stream<Path> files = Files.list(Fixture.dir())) {
+      files.map(f -> f.getFileName().toString())
+          .filter(n -> n.endsWith(".txt"))
+          .forEach(n -> found.add(n.substring(0, n.length() - ".txt".length())));
+    }
+    Set<String> missing = new TreeSet<>(EXPECTED_CASES);
+    missing.removeAll(found);
+    Set<String> unexpected = new TreeSet<>(found);
+    unexpected.removeAll(EXPECTED_CASES);
+    assertTrue(missing.isEmpty() && unexpected.isEmpty(),
+        "fixture cases missing: " + missing + ", unexpected: " + unexpected);
+  }
 
   static Stream<Fixture> cases() {
     List<Fixture> all = Fixture.all();
