@@ -96,8 +96,7 @@ class SequentialGradientTest {
 
     model.reseed(MASKS);
     Tensor dx = model.backward(loss.gradient(model.forward(x, true), y));
-    GradientCheck.compare("input", dx.toArray(), numeric(lossNow, x.data()),
-        GradientCheck.TOLERANCE);
+    GradientCheck.compare("input", dx.toArray(), numeric(lossNow, x.data()));
 
     model.reseed(MASKS);
     model.backwardWeightsOnly(loss.gradient(model.forward(x, true), y));
@@ -105,7 +104,7 @@ class SequentialGradientTest {
     List<Tensor> params = model.parameters();
     for (int p = 0; p < params.size(); p++) {
       GradientCheck.compare("weight " + p, grads.get(p).toArray(),
-          numeric(lossNow, params.get(p).data()), GradientCheck.TOLERANCE);
+          numeric(lossNow, params.get(p).data()));
     }
   }
 
