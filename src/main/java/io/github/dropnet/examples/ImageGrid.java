@@ -9,6 +9,7 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -89,9 +90,14 @@ public final class ImageGrid {
    * Adds the image stored row-major in {@code pixels[offset .. offset + height * width)} (copied),
    * with caption lines under it; the last line is drawn in {@code lastLineColor}.
    *
-   * @throws IllegalArgumentException if the array is too short for the image at that offset
+   * @throws IllegalArgumentException if the array is too short for the image at that offset, or
+   *     the caption array or one of its lines is null
    */
   public ImageGrid add(double[] pixels, int offset, Color lastLineColor, String... caption) {
+    if (caption == null || Arrays.asList(caption).contains(null)) {
+      throw new IllegalArgumentException("ImageGrid: caption lines must not be null, received "
+          + (caption == null ? "null" : Arrays.toString(caption)));
+    }
     int n = imageHeight * imageWidth;
     if (pixels == null || offset < 0 || offset > pixels.length - n) {
       throw new IllegalArgumentException(

@@ -47,9 +47,13 @@ public final class LinePlot {
   public enum LegendPosition {
     /** The corner where the legend covers the fewest points of the lines. */
     BEST,
+    /** The top left corner of the plot area. */
     UPPER_LEFT,
+    /** The top right corner of the plot area. */
     UPPER_RIGHT,
+    /** The bottom left corner of the plot area. */
     LOWER_LEFT,
+    /** The bottom right corner of the plot area. */
     LOWER_RIGHT
   }
 
@@ -107,19 +111,31 @@ public final class LinePlot {
     return this;
   }
 
-  /** Fixes the x axis to [min, max]; {@code min < max}, both finite. */
+  /**
+   * Fixes the x axis to [min, max].
+   *
+   * @throws IllegalArgumentException unless {@code min < max}, both finite
+   */
   public LinePlot xRange(double min, double max) {
     this.xRange = range("xRange", min, max);
     return this;
   }
 
-  /** Fixes the y axis to [min, max]; {@code min < max}, both finite. */
+  /**
+   * Fixes the y axis to [min, max].
+   *
+   * @throws IllegalArgumentException unless {@code min < max}, both finite
+   */
   public LinePlot yRange(double min, double max) {
     this.yRange = range("yRange", min, max);
     return this;
   }
 
-  /** Where the legend goes ({@link LegendPosition#BEST} by default). */
+  /**
+   * Where the legend goes ({@link LegendPosition#BEST} by default).
+   *
+   * @throws IllegalArgumentException if {@code position} is null
+   */
   public LinePlot legend(LegendPosition position) {
     if (position == null) {
       throw new IllegalArgumentException("LinePlot: legend position must not be null");

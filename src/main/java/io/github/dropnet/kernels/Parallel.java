@@ -32,6 +32,12 @@ public final class Parallel {
   /** Work on the items {@code [from, to)}. */
   @FunctionalInterface
   public interface IntRangeBody {
+    /**
+     * Does the work of items {@code [from, to)}; a failure is rethrown to the caller of the loop.
+     *
+     * @param from the first item
+     * @param to one past the last item
+     */
     void run(int from, int to);
   }
 
@@ -55,6 +61,8 @@ public final class Parallel {
    *
    * @param n the number of items; nothing runs when {@code n <= 0}
    * @param grain the smallest number of items worth a chunk of its own ({@code >= 1})
+   * @param body the work; its chunks must be independent
+   * @throws IllegalArgumentException if {@code n > 0} and {@code grain < 1}
    */
   public static void forRange(int n, int grain, IntRangeBody body) {
     if (n <= 0) {
@@ -86,6 +94,7 @@ public final class Parallel {
    * @param n the number of items; nothing runs when {@code n <= 0}
    * @param block the items per block ({@code >= 1})
    * @param body the work; its blocks must be independent
+   * @throws IllegalArgumentException if {@code n > 0} and {@code block < 1}
    */
   public static void forBlocks(int n, int block, IntRangeBody body) {
     if (n <= 0) {

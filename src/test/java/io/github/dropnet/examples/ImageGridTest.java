@@ -88,5 +88,8 @@ class ImageGridTest {
     assertThrows(IllegalArgumentException.class, () -> g.scale(0));
     assertThrows(IllegalArgumentException.class, () -> g.add(new double[783], 0));
     assertThrows(IllegalArgumentException.class, () -> g.add(new double[784], 1));
+    assertThrows(IllegalArgumentException.class,
+        () -> g.add(new double[784], 0, (String[]) null));
+    assertThrows(IllegalArgumentException.class, () -> g.add(new double[784], 0, "a", null));
   }
 }
