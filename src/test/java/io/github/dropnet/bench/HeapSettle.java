@@ -1,5 +1,7 @@
 package io.github.dropnet.bench;
 
+import java.util.function.LongSupplier;
+
 /**
  * Brings the JVM's heap to a steady size before any workload is timed.
  *
@@ -43,18 +45,30 @@ record HeapSettle(double stableSeconds, double maxSeconds) {
    */
   Result run() {
     Runtime rt = Runtime.getRuntime();
-    long heap = rt.totalMemory();
+    return run(rt::totalMemory, () -> sink = new double[ARRAY_LENGTH], System::nanoTime);
+  }
+
+  /**
+   * {@link #run()} with its three dependencies given, so that tests can drive the loop with a
+   * heap and a clock of their own.
+   *
+   * @param committedHeap the heap's committed size in bytes
+   * @param allocate makes one array that nobody keeps
+   * @param nanoTime the clock, in nanoseconds
+   */
+  Result run(LongSupplier committedHeap, Runnable allocate, LongSupplier nanoTime) {
+    long heap = committedHeap.getAsLong();
     if (stableSeconds <= 0) {
       return new Result(0, 0, heap, true);
     }
-    long start = System.nanoTime();
+    long start = nanoTime.getAsLong();
     long stableSince = start;
     int arrays = 0;
     while (true) {
-      sink = new double[ARRAY_LENGTH];
+      allocate.run();
       arrays++;
-      long now = System.nanoTime();
-      long h = rt.totalMemory();
+      long now = nanoTime.getAsLong();
+      long h = committedHeap.getAsLong();
       if (h != heap) {
         heap = h;
         stableSince = now;
