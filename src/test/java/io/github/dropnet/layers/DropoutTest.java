@@ -300,54 +300,13 @@ class DropoutTest {
     d.backward(Tensor.ones(4, 4)); // a new forward arms a new backward
   }
 
-  /** A view of a Dropout whose training mask is the same on every forward: reseeded first. */
-  private static Layer frozenMask(Dropout d, long seed) {
-    return new Layer() {
-      @Override
-      public void build(int... inputShape) {
-        d.build(inputShape);
-      }
-
-      @Override
-      public int[] outputShape(int... inputShape) {
-        return d.outputShape(inputShape);
-      }
-
-      @Override
-      public Tensor forward(Tensor input, boolean training) {
-        d.reseed(seed);
-        return d.forward(input, true);
-      }
-
-      @Override
-      public Tensor backward(Tensor gradOutput) {
-        return d.backward(gradOutput);
-      }
-
-      @Override
-      public List<Tensor> getWeights() {
-        return d.getWeights();
-      }
-
-      @Override
-      public void setWeights(List<Tensor> weights) {
-        d.setWeights(weights);
-      }
-
-      @Override
-      public List<Tensor> getGradients() {
-        return d.getGradients();
-      }
-    };
-  }
-
   @Test
   void gradientsMatchFiniteDifferences() {
     Tensor x = GradientCheck.random(10, 3, 4, 5);
     for (Dropout.Scaling s : Dropout.Scaling.values()) {
       // training, with the mask held fixed by reseeding before each forward
-      GradientCheck.check(frozenMask(new Dropout(0.4).scaling(s), 3), x, 1);
-      GradientCheck.check(frozenMask(new Dropout(0.4, -1, 1, -1).scaling(s), 3), x, 2);
+      GradientCheck.check(Frozen.training(new Dropout(0.4).scaling(s), 3), x, 1);
+      GradientCheck.check(Frozen.training(new Dropout(0.4, -1, 1, -1).scaling(s), 3), x, 2);
       // inference
       GradientCheck.check(new Dropout(0.4).scaling(s), x, 3);
     }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.dropnet.Tensor;
+import io.github.dropnet.testing.Frozen;
 import io.github.dropnet.testing.GradientCheck;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -20,66 +21,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** LSTM variational dropout: one mask pair per call, shared by all steps and gates. */
 class LSTMDropoutTest {
-
-  /**
-   * Runs every forward as the training forward right after {@code reseed(seed)}, so each one uses
-   * the same masks: finite differences of it then check the training-mode backward.
-   */
-  private static final class FixedMasks implements Layer {
-    private final LSTM lstm;
-    private final long seed;
-
-    FixedMasks(LSTM lstm, long seed) {
-      this.lstm = lstm;
-      this.seed = seed;
-    }
-
-    @Override
-    public void build(int... inputShape) {
-      lstm.build(inputShape);
-    }
-
-    @Override
-    public int[] outputShape(int... inputShape) {
-      return lstm.outputShape(inputShape);
-    }
-
-    @Override
-    public Tensor forward(Tensor input, boolean training) {
-      lstm.reseed(seed);
-      return lstm.forward(input, true);
-    }
-
-    @Override
-    public Tensor backward(Tensor gradOutput) {
-      return lstm.backward(gradOutput);
-    }
-
-    @Override
-    public List<Tensor> getWeights() {
-      return lstm.getWeights();
-    }
-
-    @Override
-    public void setWeights(List<Tensor> weights) {
-      lstm.setWeights(weights);
-    }
-
-    @Override
-    public List<Tensor> getGradients() {
-      return lstm.getGradients();
-    }
-
-    @Override
-    public List<Tensor> parameters() {
-      return lstm.parameters();
-    }
-
-    @Override
-    public List<Tensor> gradients() {
-      return lstm.gradients();
-    }
-  }
 
   @ParameterizedTest(name = "N={0} T={1} in={2} units={3} returnSequences={4} rates {5}, {6}")
   @CsvSource({
@@ -102,7 +43,7 @@ class LSTMDropoutTest {
         GradientCheck.random(79, features, 4 * units),
         GradientCheck.random(80, units, 4 * units),
         GradientCheck.random(81, 4 * units)));
-    GradientCheck.check(new FixedMasks(lstm, 5), x, 82);
+    GradientCheck.check(Frozen.training(lstm, 5), x, 82);
   }
 
   @Test

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.github.dropnet.Tensor;
 import io.github.dropnet.testing.Fixture;
+import io.github.dropnet.testing.Frozen;
 import io.github.dropnet.testing.GradientCheck;
 import io.github.dropnet.testing.TensorAssert;
 import java.util.ArrayList;
@@ -103,7 +104,7 @@ class MaxPool2DTest {
   void trainingGradientsMatchFiniteDifferencesOnTwoInputsInARow(Padding p, DataFormat f) {
     MaxPool2D pool = new MaxPool2D(3, 3).strides(2, 2).padding(p).dataFormat(f);
     int[] shape = f == DataFormat.CHANNELS_LAST ? new int[] {2, 7, 6, 2} : new int[] {2, 2, 7, 6};
-    Layer training = inTraining(pool);
+    Layer training = Frozen.inTraining(pool);
     long seed = 40 + 2 * p.ordinal() + f.ordinal();
     GradientCheck.check(training, GradientCheck.random(seed, shape), 1);
     GradientCheck.check(training, GradientCheck.random(seed + 10, shape), 2);
@@ -117,31 +118,6 @@ class MaxPool2DTest {
       }
     }
     return out.stream();
-  }
-
-  /** {@code pool} with every forward run in training mode. */
-  private static Layer inTraining(MaxPool2D pool) {
-    return new Layer() {
-      @Override
-      public void build(int... inputShape) {
-        pool.build(inputShape);
-      }
-
-      @Override
-      public int[] outputShape(int... inputShape) {
-        return pool.outputShape(inputShape);
-      }
-
-      @Override
-      public Tensor forward(Tensor input, boolean training) {
-        return pool.forward(input, true);
-      }
-
-      @Override
-      public Tensor backward(Tensor gradOutput) {
-        return pool.backward(gradOutput);
-      }
-    };
   }
 
   // ---------------------------------------------------------------- shapes

@@ -15,6 +15,18 @@ public final class Frozen {
 
   /** The training-mode view of {@code layer}, reseeded with {@code seed} before each forward. */
   public static <L extends Layer & Stochastic> Layer training(L layer, long seed) {
+    return inTraining(layer, () -> layer.reseed(seed));
+  }
+
+  /**
+   * The view of {@code layer} whose every forward runs in training mode, for a deterministic layer
+   * whose training path differs from its inference path (MaxPool2D keeps its argmax buffer).
+   */
+  public static Layer inTraining(Layer layer) {
+    return inTraining(layer, () -> { });
+  }
+
+  private static Layer inTraining(Layer layer, Runnable beforeForward) {
     return new Layer() {
       @Override
       public void build(int... inputShape) {
@@ -28,7 +40,7 @@ public final class Frozen {
 
       @Override
       public Tensor forward(Tensor input, boolean training) {
-        layer.reseed(seed);
+        beforeForward.run();
         return layer.forward(input, true);
       }
 
