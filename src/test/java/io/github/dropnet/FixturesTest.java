@@ -48,8 +48,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FixturesTest {
 
   /**
-   * Every case of the shared fixtures folder. The set is fixed: the layer tests only ask for
-   * "some" cases of their kind, so this is where a deleted or stray file shows.
+   * Every case of the shared fixtures folder. The layer tests only ask for "some" cases of their
+   * kind, so this is where a deleted file shows; a case added to the folder needs no change here,
+   * as {@link #reproduces} runs whatever the folder holds.
    */
   private static final Set<String> EXPECTED_CASES = Set.of(
       "activation_sigmoid", "activation_softmax_3d_shifted_logits", "activation_tanh",
@@ -70,7 +71,7 @@ class FixturesTest {
       "optimizer_sgd_nesterov");
 
   @Test
-  void theFolderHoldsExactlyTheSharedCases() throws IOException {
+  void theFolderHoldsEverySharedCase() throws IOException {
     Set<String> found = new TreeSet<>();
     try (Stream<Path> files = Files.list(Fixture.dir())) {
       files.map(f -> f.getFileName().toString())
@@ -79,10 +80,7 @@ class FixturesTest {
     }
     Set<String> missing = new TreeSet<>(EXPECTED_CASES);
     missing.removeAll(found);
-    Set<String> unexpected = new TreeSet<>(found);
-    unexpected.removeAll(EXPECTED_CASES);
-    assertTrue(missing.isEmpty() && unexpected.isEmpty(),
-        "fixture cases missing: " + missing + ", unexpected: " + unexpected);
+    assertTrue(missing.isEmpty(), "fixture cases missing: " + missing + "; found " + found);
   }
 
   static Stream<Fixture> cases() {
