@@ -60,11 +60,11 @@ public record ConvGeometry(
   }
 
   /**
-   * The effective extent of a dilated window: {@code (k - 1) * dilation + 1}, for windows whose
-   * extent the layers have checked to be an int.
+   * The effective extent of a dilated window, {@code (k - 1) * dilation + 1}, without wrapping
+   * around; the layers refuse windows whose extent is not an int, so the geometry's sizes are.
    */
-  public static int extent(int k, int dilation) {
-    return (k - 1) * dilation + 1;
+  public static long extent(int k, int dilation) {
+    return (long) (k - 1) * dilation + 1;
   }
 
   /**
@@ -75,8 +75,8 @@ public record ConvGeometry(
     if (same) {
       return (int) ((in + (long) stride - 1) / stride); // a stride near 2^31 must not wrap
     }
-    int room = in - extent(k, dilation);
-    return room < 0 ? room : room / stride + 1;
+    long room = in - extent(k, dilation);
+    return (int) (room < 0 ? room : room / stride + 1);
   }
 
   /** The total padding along one axis (0 for VALID). */
@@ -85,7 +85,7 @@ public record ConvGeometry(
       return 0;
     }
     int out = outputSize(in, k, stride, dilation, true);
-    return Math.max((out - 1) * stride + extent(k, dilation) - in, 0);
+    return (int) Math.max((out - 1) * (long) stride + extent(k, dilation) - in, 0);
   }
 
   /** The padding before the first element (top / left): the floor of half the total. */

@@ -58,14 +58,9 @@ final class ImageShapes {
     }
   }
 
-  /** The dilated window's extent, {@code (k - 1) * dilation + 1}, without wrapping around. */
-  private static long extent(int k, int dilation) {
-    return (long) (k - 1) * dilation + 1;
-  }
-
   private static void extentFits(
       String layer, int[] shape, String axis, String window, int k, int dilation) {
-    long extent = extent(k, dilation);
+    long extent = ConvGeometry.extent(k, dilation);
     if (extent > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
           layer + ": the " + window + " " + axis + " " + extent + " (" + k + " dilated by "
@@ -80,7 +75,7 @@ final class ImageShapes {
 
   private static void fits(
       String layer, int[] shape, String axis, int in, String window, int k, int dilation) {
-    long extent = extent(k, dilation);
+    long extent = ConvGeometry.extent(k, dilation);
     if (in != -1 && extent > in) {
       throw new IllegalArgumentException(
           layer + ": the " + window + " " + axis + " " + extent
